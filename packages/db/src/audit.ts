@@ -1,0 +1,49 @@
+import type { Prisma } from "./generated/prisma/client";
+
+/** Every action the audit log knows, so the UI can label and filter them and typos fail to compile. */
+export const auditActions = [
+  "auth.sign_in",
+  "auth.sign_out",
+  "organization.create",
+  "member.invite",
+  "member.invitation_cancel",
+  "member.join",
+  "member.role_change",
+  "member.remove",
+  "gateway_group.create",
+  "gateway_group.delete",
+  "agent.create",
+  "agent.revoke",
+  "agent.offline",
+  "agent.online",
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export interface AuditEventInput {
+  organizationId: string;
+  action: AuditAction;
+  /** null when the system acted on its own (a scheduled job, an agent's state change). */
+  actor: { userId: string; label: string } | null;
+  target: { type: string; id?: string | null; label?: string | null };
+  metadata?: Prisma.InputJsonObject;
+  ipAddress?: string | null;
+}
+
+type AuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventUncheckedCreateInput }): Promise<unknown> } };
+
+/** Records an audit event. Pass the transaction client so the event commits or rolls back with the change. */
+export async function recordAuditEvent(tx: AuditWriter, event: AuditEventInput): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      organizationId: event.organizationId,
+      action: event.action,
+      actorUserId: event.actor?.userId ?? null,
+      actorLabel: event.actor?.label ?? "system",
+      targetType: event.target.type,
+      targetId: event.target.id ?? null,
+      targetLabel: event.target.label ?? null,
+      metadata: event.metadata ?? {},
+      ipAddress: event.ipAddress ?? null,
+    },
+  });
+}

@@ -1,0 +1,3 @@
+export { createTestDatabase, type TestDatabase } from "./database";
+export { createTestRedis, type TestRedis } from "./redis";
+export { testServices, databaseUrlFor } from "./services";
