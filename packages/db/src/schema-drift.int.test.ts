@@ -198,7 +198,7 @@ describe("schema.prisma and the migrated database", () => {
           };
         }),
     );
-    const key = (f: { table: string; columns: string[] }) => `${f.table}(${f.columns.join(",")})`;
+    const key = (f: { table: string; columns: readonly string[] }) => `${f.table}(${f.columns.join(",")})`;
     expect([...fks].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
       [...expected].sort((a, b) => key(a).localeCompare(key(b))),
     );
