@@ -1,1 +1,3 @@
 export * from "./jobs";
+export * from "./gateway-config";
+export * from "./agent-protocol";
