@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
-import { describeIssues, fieldIssues, requiredError } from "./validation";
+import { ConfigError, describeIssues, fieldIssues, requiredError } from "./validation";
 
 /** A bad command line: the message names the flag, and the CLI exits with status 2. */
-export class UsageError extends Error {
+export class UsageError extends ConfigError {
   override name = "UsageError";
 }
 
@@ -41,10 +41,10 @@ export function parseFlags<Schema extends z.ZodType>(
   return result.data;
 }
 
-/** Runs a CLI's main function: a UsageError prints the message and usage and exits 2; anything else exits 1. */
+/** Runs a CLI's main function: bad configuration prints the message and usage and exits 2; anything else exits 1. */
 export function runCli(main: () => Promise<void>, usage: string): void {
   main().catch((error: unknown) => {
-    if (error instanceof UsageError) {
+    if (error instanceof ConfigError) {
       console.error(`error: ${error.message}\n\n${usage}`);
       process.exit(2);
     }

@@ -3,17 +3,12 @@
 import { type AddressInfo } from "node:net";
 import { runCli } from "./cli";
 import { parseServiceFlags, SERVICE_USAGE } from "./service/flags";
+import { type ServiceReadyMessage } from "./service/ipc";
 import { createServiceApp } from "./service/server";
 import { startTracing } from "./service/tracing";
 
 // In-flight requests get this long to finish on shutdown before their connections are cut.
 const SHUTDOWN_GRACE_MS = 2_000;
-
-/** Messages sent to a supervising parent over the IPC channel, when there is one. */
-export interface ServiceReadyMessage {
-  type: "listening";
-  port: number;
-}
 
 async function main(): Promise<void> {
   const flags = parseServiceFlags(process.argv.slice(2));

@@ -1,5 +1,10 @@
 import { type z } from "zod";
 
+/** Bad configuration (flags, options, environment): the message names the field to fix. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
 export interface FieldIssue {
   field: string;
   message: string;
@@ -29,4 +34,9 @@ export function fieldIssues(error: z.ZodError, rename: (path: string) => string 
 
 export function describeIssues(issues: readonly FieldIssue[]): string {
   return issues.map((issue) => `${issue.field}: ${issue.message}`).join("; ");
+}
+
+/** The fields of `value` that are not undefined, so spreading a patch never overwrites with undefined. */
+export function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }

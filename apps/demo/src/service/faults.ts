@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createRng, type Rng } from "../rng";
+import { definedFields } from "../validation";
 
 const faultFields = {
   latencyMs: z.number().int().min(0).max(60_000),
@@ -82,7 +83,7 @@ export class FaultController {
   apply(patch: FaultPatch, mode: "merge" | "replace"): Readonly<FaultSettings> {
     const { seed, ...fields } = patch;
     const base = mode === "replace" ? NO_FAULTS : this.#settings;
-    this.#settings = { ...base, ...stripUndefined(fields) };
+    this.#settings = { ...base, ...definedFields(fields) };
     this.#rng = createRng(seed ?? this.defaultSeed);
     return this.#settings;
   }
@@ -94,8 +95,4 @@ export class FaultController {
   decide(): FaultDecision {
     return decideFault(this.#settings, this.#rng);
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }

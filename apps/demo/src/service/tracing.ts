@@ -6,8 +6,8 @@ import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { z } from "zod";
-import { httpUrl, UsageError } from "../cli";
-import { describeIssues, fieldIssues } from "../validation";
+import { httpUrl } from "../cli";
+import { ConfigError, describeIssues, fieldIssues } from "../validation";
 
 export interface TracingIdentity {
   service: string;
@@ -40,7 +40,7 @@ export function startTracing(identity: TracingIdentity, env: NodeJS.ProcessEnv =
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined,
     OTEL_EXPORTER_OTLP_HEADERS: env.OTEL_EXPORTER_OTLP_HEADERS || undefined,
   });
-  if (!parsed.success) throw new UsageError(describeIssues(fieldIssues(parsed.error)));
+  if (!parsed.success) throw new ConfigError(describeIssues(fieldIssues(parsed.error)));
   const exporting = Boolean(parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT || parsed.data.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 
   const provider = new NodeTracerProvider({
