@@ -1,3 +1,4 @@
-export * from "./jobs";
-export * from "./gateway-config";
 export * from "./agent-protocol";
+export * from "./control-plane";
+export * from "./gateway-config";
+export * from "./jobs";

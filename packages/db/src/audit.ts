@@ -29,7 +29,9 @@ export interface AuditEventInput {
   ipAddress?: string | null;
 }
 
-type AuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventUncheckedCreateInput }): Promise<unknown> } };
+type AuditWriter = {
+  auditEvent: { create(args: { data: Prisma.AuditEventUncheckedCreateInput }): Promise<unknown> };
+};
 
 /** Records an audit event. Pass the transaction client so the event commits or rolls back with the change. */
 export async function recordAuditEvent(tx: AuditWriter, event: AuditEventInput): Promise<void> {

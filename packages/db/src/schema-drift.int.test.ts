@@ -16,7 +16,9 @@ type DMMF = Awaited<ReturnType<typeof internals.getDMMF>>;
 type Model = DMMF["datamodel"]["models"][number];
 
 const adminUrl =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  process.env.TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  "postgresql://postgres@127.0.0.1:5432/postgres";
 const dbName = `sy_drift_${randomBytes(5).toString("hex")}`;
 const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
 
@@ -111,7 +113,13 @@ describe("schema.prisma and the migrated database", () => {
   });
 
   it("have the same columns with the same types, nullability and defaults", async () => {
-    const columns = await rows<{ table: string; column: string; type: string; notnull: boolean; hasdefault: boolean }>(`
+    const columns = await rows<{
+      table: string;
+      column: string;
+      type: string;
+      notnull: boolean;
+      hasdefault: boolean;
+    }>(`
       SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
              a.attnotnull AS notnull, a.atthasdef AS hasdefault
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -132,19 +140,36 @@ describe("schema.prisma and the migrated database", () => {
           } else type = SCALAR_TO_PG[f.type] ?? `unknown scalar ${f.type}`;
           if (f.isList) type += "[]";
           const defaultName =
-            typeof f.default === "object" && f.default !== null && "name" in f.default ? f.default.name : null;
+            typeof f.default === "object" && f.default !== null && "name" in f.default
+              ? f.default.name
+              : null;
           const hasdefault = f.hasDefaultValue && !CLIENT_SIDE_DEFAULTS.has(String(defaultName));
-          return { table: tableOf(model), column: f.dbName ?? f.name, type, notnull: f.isRequired, hasdefault };
+          return {
+            table: tableOf(model),
+            column: f.dbName ?? f.name,
+            type,
+            notnull: f.isRequired,
+            hasdefault,
+          };
         }),
     );
     const actual = columns
       .filter((c) => !TABLES_OUTSIDE_PRISMA.has(c.table))
-      .map((c) => ({ ...c, type: enumNames.has(c.type.replaceAll('"', "")) ? `"${c.type.replaceAll('"', "")}"` : c.type }));
+      .map((c) => ({
+        ...c,
+        type: enumNames.has(c.type.replaceAll('"', "")) ? `"${c.type.replaceAll('"', "")}"` : c.type,
+      }));
     expect(sortBy(actual, "table", "column")).toEqual(sortBy(expected, "table", "column"));
   });
 
   it("have the same primary keys, unique constraints and indexes", async () => {
-    const indexes = await rows<{ table: string; columns: string[]; unique: boolean; primary: boolean; desc: boolean[] }>(`
+    const indexes = await rows<{
+      table: string;
+      columns: string[];
+      unique: boolean;
+      primary: boolean;
+      desc: boolean[];
+    }>(`
       SELECT t.relname AS table, i.indisunique AS unique, i.indisprimary AS primary,
              array_agg(a.attname ORDER BY k.ord)::text[] AS columns,
              array_agg((i.indoption[k.ord - 1] & 1) = 1 ORDER BY k.ord)::boolean[] AS desc
@@ -174,7 +199,13 @@ describe("schema.prisma and the migrated database", () => {
   });
 
   it("have the same foreign keys with the same delete rules", async () => {
-    const fks = await rows<{ table: string; columns: string[]; target: string; targetColumns: string[]; ondelete: string }>(`
+    const fks = await rows<{
+      table: string;
+      columns: string[];
+      target: string;
+      targetColumns: string[];
+      ondelete: string;
+    }>(`
       SELECT c.conrelid::regclass::text AS table, c.confrelid::regclass::text AS target, c.confdeltype AS ondelete,
              (SELECT array_agg(a.attname ORDER BY k.ord)::text[] FROM unnest(c.conkey) WITH ORDINALITY k(n, ord)
                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n) AS columns,

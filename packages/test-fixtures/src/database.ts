@@ -4,6 +4,13 @@ import { inject } from "vitest";
 import { createDb, type Database } from "@switchyard/db";
 import { databaseUrlFor, testServices } from "./services";
 
+// The global setup builds the template database and hands its name to every test file.
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
 export interface TestDatabase {
   name: string;
   url: string;

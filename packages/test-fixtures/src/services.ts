@@ -4,7 +4,9 @@ import { Redis } from "ioredis";
 /** Where integration tests find their services. CI and developer machines run both on loopback. */
 export const testServices = {
   postgresAdminUrl:
-    process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    "postgresql://postgres@127.0.0.1:5432/postgres",
   redisUrl: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
 };
 
@@ -23,7 +25,10 @@ const HOW_TO_START = {
 
 /** Fails with a message that says what is missing and how to get it; integration tests never skip. */
 export async function assertServicesReachable(): Promise<void> {
-  const client = new pg.Client({ connectionString: testServices.postgresAdminUrl, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    connectionString: testServices.postgresAdminUrl,
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.query("SELECT 1");

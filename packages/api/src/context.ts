@@ -1,0 +1,25 @@
+import type { Auth } from "@switchyard/auth";
+import type { Database } from "@switchyard/db";
+
+/** The header the web client sets to the organization slug of the page it is on. */
+export const ORGANIZATION_HEADER = "x-switchyard-org";
+
+export interface ContextDeps {
+  auth: Auth;
+  db: Database;
+  /** The control plane's public URL, used in links and agent start commands. */
+  publicUrl: string;
+}
+
+export async function createContext(deps: ContextDeps, headers: Headers) {
+  const session = await deps.auth.api.getSession({ headers });
+  return {
+    ...deps,
+    headers,
+    session,
+    organizationSlug: headers.get(ORGANIZATION_HEADER),
+    clientIp: headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || null,
+  };
+}
+
+export type Context = Awaited<ReturnType<typeof createContext>>;

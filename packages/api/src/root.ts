@@ -1,0 +1,18 @@
+import { agentRouter } from "./routers/agent";
+import { auditRouter } from "./routers/audit";
+import { gatewayGroupRouter } from "./routers/gateway-group";
+import { memberRouter } from "./routers/member";
+import { organizationRouter } from "./routers/organization";
+import { viewerRouter } from "./routers/viewer";
+import { createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  viewer: viewerRouter,
+  organization: organizationRouter,
+  member: memberRouter,
+  gatewayGroup: gatewayGroupRouter,
+  agent: agentRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,43 @@
+import { createAuth, type Auth } from "@switchyard/auth";
+import type { Database } from "@switchyard/db";
+import { appRouter } from "./root";
+import { createContext } from "./context";
+import { createCallerFactory } from "./trpc";
+
+/**
+ * Drives the real router, auth and database the way the web app does, minus HTTP: each "user" is a real
+ * better-auth session whose cookie is sent as a header on every call.
+ */
+export function createApiHarness(db: Database) {
+  const publicUrl = "http://localhost:3999";
+  const auth: Auth = createAuth({
+    db,
+    secret: "integration-test-secret-0123456789abcdef",
+    baseURL: publicUrl,
+  });
+  const createCaller = createCallerFactory(appRouter);
+
+  async function signUp(email: string, name = email.split("@")[0]!) {
+    const { headers } = await auth.api.signUpEmail({
+      body: { email, name, password: "correct-horse-42" },
+      returnHeaders: true,
+    });
+    const cookie = headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    return {
+      cookie,
+      caller: (organizationSlug?: string) => callerFor(cookie, organizationSlug),
+    };
+  }
+
+  async function callerFor(cookie: string | null, organizationSlug?: string) {
+    const headers = new Headers();
+    if (cookie) headers.set("cookie", cookie);
+    if (organizationSlug) headers.set("x-switchyard-org", organizationSlug);
+    return createCaller(await createContext({ auth, db, publicUrl }, headers));
+  }
+
+  return { auth, signUp, anonymous: (slug?: string) => callerFor(null, slug), publicUrl };
+}
