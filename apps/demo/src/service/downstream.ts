@@ -6,27 +6,63 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from "@opentelemetry/semantic-conventions";
-import { Agent, request } from "undici";
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { HttpError } from "./http";
 
 const DOWNSTREAM_TIMEOUT_MS = 5_000;
 
 // Errors that mean "this replica is not there": the call never reached a handler, so trying the next base URL
 // cannot repeat any work.
-const CONNECT_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "UND_ERR_SOCKET"]);
+const CONNECT_ERROR_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENOTFOUND"]);
+const MAX_BODY_BYTES = 1024 * 1024;
+
+class DownstreamTimeoutError extends Error {
+  override name = "TimeoutError";
+}
+
+interface RawResponse {
+  status: number;
+  body: string;
+}
+
+// node:http rather than a client library: the replica already has it loaded, which keeps its memory small.
+const agents = {
+  "http:": new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+  "https:": new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+};
+
+function getText(url: URL, headers: Record<string, string>): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const req = send(url, { method: "GET", headers, agent: agents[url.protocol as keyof typeof agents] });
+    const timer = setTimeout(() => req.destroy(new DownstreamTimeoutError()), DOWNSTREAM_TIMEOUT_MS);
+    req.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.on("response", (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) req.destroy(new Error(`response larger than ${MAX_BODY_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      response.on("end", () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+      });
+      response.on("error", reject);
+    });
+    req.end();
+  });
+}
 
 function errorCode(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
 }
 
-function isTimeout(error: unknown): boolean {
-  const code = errorCode(error);
-  return (
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_BODY_TIMEOUT" ||
-    (error instanceof Error && error.name === "TimeoutError")
-  );
-}
 
 /**
  * A JSON client for one dependency (users or products). It rotates over the given base URLs (replicas, or one
@@ -35,7 +71,6 @@ function isTimeout(error: unknown): boolean {
  */
 export class DownstreamService {
   #next = 0;
-  readonly #agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
 
   constructor(
     readonly name: string,
@@ -59,10 +94,6 @@ export class DownstreamService {
     throw this.#toHttpError(lastError);
   }
 
-  async close(): Promise<void> {
-    await this.#agent.close();
-  }
-
   async #attempt<T>(url: URL, requestId: string): Promise<T | null> {
     const span = this.tracer.startSpan(`GET ${this.name}`, {
       kind: SpanKind.CLIENT,
@@ -77,27 +108,18 @@ export class DownstreamService {
     const headers: Record<string, string> = { accept: "application/json", "x-request-id": requestId };
     propagation.inject(trace.setSpan(context.active(), span), headers);
     try {
-      const response = await request(url, {
-        method: "GET",
-        headers,
-        dispatcher: this.#agent,
-        signal: AbortSignal.timeout(DOWNSTREAM_TIMEOUT_MS),
-      });
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.statusCode);
-      if (response.statusCode === 404) {
-        await response.body.dump();
-        return null;
-      }
-      if (response.statusCode >= 400) {
-        await response.body.dump();
+      const response = await getText(url, headers);
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
+      if (response.status === 404) return null;
+      if (response.status >= 400) {
         span.setStatus({ code: SpanStatusCode.ERROR });
-        throw new HttpError(
-          502,
-          "upstream_error",
-          `${this.name} service answered ${response.statusCode} for ${url.pathname}`,
-        );
+        throw new HttpError(502, "upstream_error", `${this.name} service answered ${response.status} for ${url.pathname}`);
       }
-      return (await response.body.json()) as T;
+      try {
+        return JSON.parse(response.body) as T;
+      } catch {
+        throw new HttpError(502, "upstream_error", `${this.name} service answered invalid JSON for ${url.pathname}`);
+      }
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
       throw error;
@@ -108,7 +130,7 @@ export class DownstreamService {
 
   #toHttpError(error: unknown): HttpError {
     if (error instanceof HttpError) return error;
-    if (isTimeout(error)) {
+    if (error instanceof DownstreamTimeoutError) {
       return new HttpError(504, "upstream_timeout", `${this.name} service did not answer within ${DOWNSTREAM_TIMEOUT_MS} ms`);
     }
     const reason = errorCode(error) ?? (error instanceof Error ? error.message : String(error));

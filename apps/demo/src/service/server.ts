@@ -33,33 +33,31 @@ export interface ServiceConfig {
 export interface ServiceApp {
   server: Server;
   faults: FaultController;
-  /** Closes the downstream connection pools (the HTTP server is closed by the caller). */
-  closeClients(): Promise<void>;
 }
 
 type Logger = (level: "info" | "error", message: string, fields?: Record<string, unknown>) => void;
 
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
-function serviceRoutes(config: ServiceConfig, tracer: Tracer): { routes: readonly Route[]; clients: DownstreamService[] } {
+function serviceRoutes(config: ServiceConfig, tracer: Tracer): readonly Route[] {
   switch (config.service) {
     case "users":
-      return { routes: userRoutes, clients: [] };
+      return userRoutes;
     case "products":
-      return { routes: productRoutes, clients: [] };
-    case "orders": {
-      const users = new DownstreamService("users", config.usersUrls, tracer);
-      const products = new DownstreamService("products", config.productsUrls, tracer);
-      const store = new OrderStore(config.instanceId);
-      return { routes: orderRoutes({ version: config.version, store, users, products }), clients: [users, products] };
-    }
+      return productRoutes;
+    case "orders":
+      return orderRoutes({
+        version: config.version,
+        store: new OrderStore(config.instanceId),
+        users: new DownstreamService("users", config.usersUrls, tracer),
+        products: new DownstreamService("products", config.productsUrls, tracer),
+      });
   }
 }
 
 export function createServiceApp(config: ServiceConfig, tracer: Tracer, log: Logger): ServiceApp {
   const faults = new FaultController(config.faultSeed);
-  const { routes, clients } = serviceRoutes(config, tracer);
-  const route = createRouter(routes);
+  const route = createRouter(serviceRoutes(config, tracer));
 
   function handleHealth(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -148,14 +146,7 @@ export function createServiceApp(config: ServiceConfig, tracer: Tracer, log: Log
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
-  return {
-    server,
-    faults,
-    closeClients: async () => {
-      await Promise.all(clients.map((client) => client.close()));
-    },
-  };
+  return { server: createServer((req, res) => void handle(req, res)), faults };
 }
 
 /** Keeps the caller's request id so logs correlate across services; makes one when it is missing or unusable. */

@@ -1,6 +1,5 @@
 import { type Tracer } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
@@ -34,7 +33,13 @@ const otlpEnvSchema = z.object({
     .optional(),
 });
 
-export function startTracing(identity: TracingIdentity, env: NodeJS.ProcessEnv = process.env): Tracing {
+// Loaded only when exporting: the exporter and its protobuf encoder are a sizeable share of a replica's memory.
+async function createOtlpExporter() {
+  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
+  return new OTLPTraceExporter();
+}
+
+export async function startTracing(identity: TracingIdentity, env: NodeJS.ProcessEnv = process.env): Promise<Tracing> {
   const parsed = otlpEnvSchema.safeParse({
     OTEL_EXPORTER_OTLP_ENDPOINT: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined,
@@ -49,7 +54,7 @@ export function startTracing(identity: TracingIdentity, env: NodeJS.ProcessEnv =
       [ATTR_SERVICE_VERSION]: identity.version,
       "service.instance.id": identity.instanceId,
     }),
-    spanProcessors: exporting ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
+    spanProcessors: exporting ? [new BatchSpanProcessor(await createOtlpExporter())] : [],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
 
