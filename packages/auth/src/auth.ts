@@ -34,8 +34,18 @@ export function createAuth({ db, secret, baseURL }: AuthOptions) {
       autoSignIn: true,
     },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
-    // Our own throttle below counts failures precisely; this general limiter only stops floods.
-    rateLimit: { enabled: true, window: 60, max: 300, storage: "memory" },
+    // Our own throttle below counts failed sign-ins precisely (a right password is never held back by earlier
+    // successes); this general per-client limiter only stops floods, so its sign-in rule is loose.
+    rateLimit: {
+      enabled: true,
+      window: 60,
+      max: 300,
+      storage: "memory",
+      customRules: {
+        "/sign-in/email": { window: 60, max: 60 },
+        "/sign-up/email": { window: 60, max: 20 },
+      },
+    },
     advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] } },
     plugins: [
       organization({
