@@ -1,0 +1,17 @@
+import type { JobName } from "@switchyard/contracts";
+
+/** Every BullMQ queue the platform uses. The worker runs one BullMQ Worker per queue. */
+export const queueNames = ["agents"] as const;
+export type QueueName = (typeof queueNames)[number];
+
+/** Which queue carries each job. Adding a job to `jobPayloads` without a queue here fails to compile. */
+export const jobQueues: Record<JobName, QueueName> = {
+  "agents.mark-offline": "agents",
+};
+
+export function queueForJob(name: JobName): QueueName {
+  return jobQueues[name];
+}
+
+/** Key prefix when none is configured; tests use one per test so runs never share keys. */
+export const defaultQueuePrefix = "switchyard";
