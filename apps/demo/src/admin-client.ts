@@ -13,7 +13,9 @@ async function call(instanceUrl: string, method: "GET" | "PUT" | "POST" | "DELET
   });
   const payload = (await response.body.json()) as { faults?: FaultSettings; message?: string };
   if (response.statusCode !== 200 || !payload.faults) {
-    throw new Error(`${method} ${instanceUrl}/admin/faults answered ${response.statusCode}: ${payload.message ?? ""}`);
+    throw new Error(
+      `${method} ${instanceUrl}/admin/faults answered ${response.statusCode}: ${payload.message ?? ""}`,
+    );
   }
   return payload.faults;
 }

@@ -36,7 +36,9 @@ export function parseFlags<Schema extends z.ZodType>(
   const camel = Object.fromEntries(Object.entries(values).map(([key, value]) => [camelCase(key), value]));
   const result = schema.safeParse(camel);
   if (!result.success) {
-    throw new UsageError(describeIssues(fieldIssues(result.error, (path) => flagName(path.split(".")[0] ?? path))));
+    throw new UsageError(
+      describeIssues(fieldIssues(result.error, (path) => flagName(path.split(".")[0] ?? path))),
+    );
   }
   return result.data;
 }
@@ -63,4 +65,7 @@ export function integerFlag(min: number, max: number) {
 }
 
 /** An absolute http(s) URL. */
-export const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+export const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: (issue) => (issue.input === undefined ? "is required" : "expected an http(s) URL"),
+});

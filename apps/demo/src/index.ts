@@ -1,5 +1,12 @@
 // Programmatic API of the demo shop, for the gateway's tests, the e2e suite and the demo command.
-export { startShop, type Shop, type ShopInstance, type ShopOptions, type InstanceState, type ExitInfo } from "./supervisor";
+export {
+  startShop,
+  type Shop,
+  type ShopInstance,
+  type ShopOptions,
+  type InstanceState,
+  type ExitInfo,
+} from "./supervisor";
 export { DEFAULT_SHOP_PORTS, type ShopPorts } from "./shop/topology";
 export { runTraffic, type TrafficOptions } from "./traffic/runner";
 export { TRAFFIC_LIMITS } from "./traffic/options";

@@ -12,9 +12,19 @@ const SHUTDOWN_GRACE_MS = 2_000;
 
 async function main(): Promise<void> {
   const flags = parseServiceFlags(process.argv.slice(2));
-  const tracing = await startTracing({ service: flags.service, version: flags.version, instanceId: flags.instanceId });
+  const tracing = await startTracing({
+    service: flags.service,
+    version: flags.version,
+    instanceId: flags.instanceId,
+  });
   const log = (level: "info" | "error", message: string, fields: Record<string, unknown> = {}) => {
-    const line = JSON.stringify({ time: new Date().toISOString(), level, instance: flags.instanceId, message, ...fields });
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level,
+      instance: flags.instanceId,
+      message,
+      ...fields,
+    });
     (level === "error" ? process.stderr : process.stdout).write(`${line}\n`);
   };
   const app = createServiceApp(flags, tracing.tracer, log);
@@ -44,7 +54,9 @@ async function main(): Promise<void> {
     const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     cut.unref();
     await closed;
-    await tracing.shutdown().catch((error: unknown) => log("error", "could not flush traces", { error: String(error) }));
+    await tracing
+      .shutdown()
+      .catch((error: unknown) => log("error", "could not flush traces", { error: String(error) }));
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,6 +1,12 @@
 import { request } from "undici";
 import { type ExitInfo, type ServiceProcess, spawnService, stopProcess } from "./shop/child";
-import { type InstanceSpec, planInstances, resolveShopConfig, type ShopConfig, type ShopConfigInput } from "./shop/topology";
+import {
+  type InstanceSpec,
+  planInstances,
+  resolveShopConfig,
+  type ShopConfig,
+  type ShopConfigInput,
+} from "./shop/topology";
 
 export type InstanceState = "starting" | "running" | "stopping" | "stopped" | "exited";
 
@@ -116,7 +122,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     ...["--service", instance.service, "--version", instance.version, "--port", String(instance.port)],
     ...["--host", config.host, "--instance-id", instance.id],
     ...(instance.service === "orders"
-      ? ["--users-url", urlsOf("users", config.usersUrl), "--products-url", urlsOf("products", config.productsUrl)]
+      ? [
+          "--users-url",
+          urlsOf("users", config.usersUrl),
+          "--products-url",
+          urlsOf("products", config.productsUrl),
+        ]
       : []),
   ];
 
@@ -142,9 +153,12 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       instance.state = "running";
     } catch (error) {
       instance.state = "exited";
-      throw new Error(`${instance.id} failed to start: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
+      throw new Error(
+        `${instance.id} failed to start: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -166,7 +180,9 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     instances.filter((instance) => instance.service === "orders"),
   ]) {
     // allSettled, not all: every launch must have finished before a failure stops the ones that did start.
-    const failed = (await Promise.allSettled(wave.map(launch))).find((result) => result.status === "rejected");
+    const failed = (await Promise.allSettled(wave.map(launch))).find(
+      (result) => result.status === "rejected",
+    );
     if (failed) {
       await stopAll();
       throw failed.reason;

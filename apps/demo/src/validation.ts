@@ -19,7 +19,10 @@ export const requiredError = {
  * Flattens zod issues into one entry per field. `rename` maps a field path (e.g. `usersUrl`) to what the user
  * typed (e.g. `--users-url`), so every message names the thing to fix.
  */
-export function fieldIssues(error: z.ZodError, rename: (path: string) => string = (path) => path): FieldIssue[] {
+export function fieldIssues(
+  error: z.ZodError,
+  rename: (path: string) => string = (path) => path,
+): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {

@@ -132,4 +132,6 @@ function buildSeedOrders(users: readonly User[], products: readonly Product[]): 
 export const USERS: readonly User[] = buildUsers();
 export const PRODUCTS: readonly Product[] = buildProducts();
 export const SEED_ORDERS: readonly Order[] = buildSeedOrders(USERS, PRODUCTS);
-export const PRODUCT_CATEGORIES: readonly string[] = [...new Set(PRODUCTS.map((product) => product.category))];
+export const PRODUCT_CATEGORIES: readonly string[] = [
+  ...new Set(PRODUCTS.map((product) => product.category)),
+];

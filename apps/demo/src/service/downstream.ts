@@ -63,7 +63,6 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
 }
 
-
 /**
  * A JSON client for one dependency (users or products). It rotates over the given base URLs (replicas, or one
  * gateway URL), moves to the next one only when a connection cannot be made, and passes the trace context and
@@ -113,15 +112,26 @@ export class DownstreamService {
       if (response.status === 404) return null;
       if (response.status >= 400) {
         span.setStatus({ code: SpanStatusCode.ERROR });
-        throw new HttpError(502, "upstream_error", `${this.name} service answered ${response.status} for ${url.pathname}`);
+        throw new HttpError(
+          502,
+          "upstream_error",
+          `${this.name} service answered ${response.status} for ${url.pathname}`,
+        );
       }
       try {
         return JSON.parse(response.body) as T;
       } catch {
-        throw new HttpError(502, "upstream_error", `${this.name} service answered invalid JSON for ${url.pathname}`);
+        throw new HttpError(
+          502,
+          "upstream_error",
+          `${this.name} service answered invalid JSON for ${url.pathname}`,
+        );
       }
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : undefined,
+      });
       throw error;
     } finally {
       span.end();
@@ -131,9 +141,17 @@ export class DownstreamService {
   #toHttpError(error: unknown): HttpError {
     if (error instanceof HttpError) return error;
     if (error instanceof DownstreamTimeoutError) {
-      return new HttpError(504, "upstream_timeout", `${this.name} service did not answer within ${DOWNSTREAM_TIMEOUT_MS} ms`);
+      return new HttpError(
+        504,
+        "upstream_timeout",
+        `${this.name} service did not answer within ${DOWNSTREAM_TIMEOUT_MS} ms`,
+      );
     }
     const reason = errorCode(error) ?? (error instanceof Error ? error.message : String(error));
-    return new HttpError(502, "upstream_unreachable", `${this.name} service could not be reached (${reason})`);
+    return new HttpError(
+      502,
+      "upstream_unreachable",
+      `${this.name} service could not be reached (${reason})`,
+    );
   }
 }

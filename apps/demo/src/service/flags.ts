@@ -32,7 +32,9 @@ const serviceFlagsSchema = z
     version: z.enum(["v1", "v2"]).default("v1"),
     port: integerFlag(0, 65_535),
     host: listenHost.default("127.0.0.1"),
-    instanceId: z.string(requiredError).regex(/^[A-Za-z0-9._-]{1,64}$/, "expected 1-64 letters, digits, . _ or -"),
+    instanceId: z
+      .string(requiredError)
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, "expected 1-64 letters, digits, . _ or -"),
     usersUrl: urlList.optional(),
     productsUrl: urlList.optional(),
     faultSeed: integerFlag(0, 0xffff_ffff).optional(),

@@ -5,5 +5,7 @@ export interface ServiceReadyMessage {
 }
 
 export function isServiceReadyMessage(message: unknown): message is ServiceReadyMessage {
-  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "listening";
+  return (
+    typeof message === "object" && message !== null && (message as { type?: unknown }).type === "listening"
+  );
 }

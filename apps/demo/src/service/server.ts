@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import {
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from "@opentelemetry/api";
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -92,7 +99,11 @@ export function createServiceApp(config: ServiceConfig, tracer: Tracer, log: Log
     if (decision.delayMs > 0) await sleep(decision.delayMs);
     if (decision.errorStatus === null) return found.handler(context);
     span.setAttribute("switchyard.fault.injected", true);
-    const error = new HttpError(decision.errorStatus, "injected_fault", `fault injected by ${config.instanceId}`);
+    const error = new HttpError(
+      decision.errorStatus,
+      "injected_fault",
+      `fault injected by ${config.instanceId}`,
+    );
     return { status: error.status, body: error.toBody() };
   }
 
@@ -158,6 +169,11 @@ function requestIdOf(req: IncomingMessage): string {
 
 function errorResult(error: unknown, log: Logger): RouteResult {
   if (error instanceof HttpError) return { status: error.status, body: error.toBody() };
-  log("error", "request failed", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  return { status: 500, body: { error: "internal_error", message: "the service failed to answer this request" } };
+  log("error", "request failed", {
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+  return {
+    status: 500,
+    body: { error: "internal_error", message: "the service failed to answer this request" },
+  };
 }

@@ -29,7 +29,10 @@ const otlpEnvSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
   OTEL_EXPORTER_OTLP_HEADERS: z
     .string()
-    .regex(/^\s*([^=,\s]+\s*=[^,]*)(,\s*[^=,\s]+\s*=[^,]*)*\s*$/, "expected key=value pairs separated by commas")
+    .regex(
+      /^\s*([^=,\s]+\s*=[^,]*)(,\s*[^=,\s]+\s*=[^,]*)*\s*$/,
+      "expected key=value pairs separated by commas",
+    )
     .optional(),
 });
 
@@ -39,14 +42,19 @@ async function createOtlpExporter() {
   return new OTLPTraceExporter();
 }
 
-export async function startTracing(identity: TracingIdentity, env: NodeJS.ProcessEnv = process.env): Promise<Tracing> {
+export async function startTracing(
+  identity: TracingIdentity,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Tracing> {
   const parsed = otlpEnvSchema.safeParse({
     OTEL_EXPORTER_OTLP_ENDPOINT: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined,
     OTEL_EXPORTER_OTLP_HEADERS: env.OTEL_EXPORTER_OTLP_HEADERS || undefined,
   });
   if (!parsed.success) throw new ConfigError(describeIssues(fieldIssues(parsed.error)));
-  const exporting = Boolean(parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT || parsed.data.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const exporting = Boolean(
+    parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT || parsed.data.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+  );
 
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({

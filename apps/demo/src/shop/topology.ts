@@ -19,7 +19,12 @@ export const DEFAULT_SHOP_PORTS: Readonly<ShopPorts> = Object.freeze({
   ordersV2: 4311,
 });
 
-const GROUPS: ReadonlyArray<{ key: keyof ShopPorts; service: ServiceName; version: ServiceVersion; prefix: string }> = [
+const GROUPS: ReadonlyArray<{
+  key: keyof ShopPorts;
+  service: ServiceName;
+  version: ServiceVersion;
+  prefix: string;
+}> = [
   { key: "users", service: "users", version: "v1", prefix: "users" },
   { key: "products", service: "products", version: "v1", prefix: "products" },
   { key: "ordersV1", service: "orders", version: "v1", prefix: "orders-v1" },
@@ -61,7 +66,11 @@ const shopOptionsSchema = z
       const base = options.ports[key];
       if (base === 0) continue;
       if (base + options.replicas - 1 > 65_535) {
-        ctx.addIssue({ code: "custom", path: ["ports", key], message: `leaves no room for ${options.replicas} replicas` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["ports", key],
+          message: `leaves no room for ${options.replicas} replicas`,
+        });
         continue;
       }
       for (let offset = 0; offset < options.replicas; offset++) {

@@ -37,7 +37,8 @@ function pickKind(rng: Rng): RequestKind {
 function productListPath(rng: Rng): string {
   const variant = randomInt(rng, 0, 2);
   if (variant === 0) return "/products";
-  if (variant === 1) return `/products?category=${PRODUCT_CATEGORIES[randomInt(rng, 0, PRODUCT_CATEGORIES.length - 1)]}`;
+  if (variant === 1)
+    return `/products?category=${PRODUCT_CATEGORIES[randomInt(rng, 0, PRODUCT_CATEGORIES.length - 1)]}`;
   return `/products?limit=10&offset=${randomInt(rng, 0, 2) * 10}`;
 }
 

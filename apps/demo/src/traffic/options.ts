@@ -13,12 +13,21 @@ export const TRAFFIC_LIMITS = Object.freeze({
 
 // Headers that describe the connection or the body are the client's to set; a user override would corrupt
 // the request.
-const RESERVED_HEADERS = new Set(["connection", "content-length", "transfer-encoding", "keep-alive", "upgrade"]);
+const RESERVED_HEADERS = new Set([
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "keep-alive",
+  "upgrade",
+]);
 
 const headerName = z
   .string()
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected a header name (token characters)")
-  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), "is set by the client and cannot be overridden");
+  .refine(
+    (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
+    "is set by the client and cannot be overridden",
+  );
 
 const trafficOptionsSchema = z
   .strictObject({

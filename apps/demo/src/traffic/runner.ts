@@ -110,7 +110,8 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficSummar
   }
 
   summary.durationMs = Math.round(performance.now() - startedAt);
-  summary.achievedRps = summary.durationMs > 0 ? Math.round((summary.sent * 100_000) / summary.durationMs) / 100 : 0;
+  summary.achievedRps =
+    summary.durationMs > 0 ? Math.round((summary.sent * 100_000) / summary.durationMs) / 100 : 0;
   summary.latencyMs = summarizeLatency(latencies.subarray(0, answered));
   return summary;
 }

@@ -36,7 +36,12 @@ const createOrderBody = z.strictObject({
 // by the x-service-version header.
 const VAT_RATE = 0.2;
 
-function orderView(order: Order, user: User | null, products: ReadonlyMap<number, Product>, version: "v1" | "v2") {
+function orderView(
+  order: Order,
+  user: User | null,
+  products: ReadonlyMap<number, Product>,
+  version: "v1" | "v2",
+) {
   const view = {
     id: order.id,
     status: order.status,
@@ -82,7 +87,10 @@ export function orderRoutes(deps: OrderDependencies): Route[] {
         const { limit, offset, userId, status } = parseQuery(listQuery, query);
         const matching = deps.store
           .list()
-          .filter((order) => (userId === undefined || order.userId === userId) && (!status || order.status === status));
+          .filter(
+            (order) =>
+              (userId === undefined || order.userId === userId) && (!status || order.status === status),
+          );
         const { items, ...rest } = page(matching, limit, offset);
         return { status: 200, body: { orders: items, ...rest } };
       },
@@ -117,7 +125,8 @@ export function orderRoutes(deps: OrderDependencies): Route[] {
             requestId,
           ),
         ]);
-        if (!user) throw new HttpError(422, "unknown_reference", `body.userId: user ${input.userId} does not exist`);
+        if (!user)
+          throw new HttpError(422, "unknown_reference", `body.userId: user ${input.userId} does not exist`);
         const missing = input.items.findIndex((item) => products.get(item.productId) === null);
         if (missing >= 0) {
           const productId = input.items[missing]?.productId;
