@@ -3,7 +3,6 @@ import type { Prisma } from "./generated/prisma/client";
 /** Every action the audit log knows, so the UI can label and filter them and typos fail to compile. */
 export const auditActions = [
   "auth.sign_in",
-  "auth.sign_out",
   "organization.create",
   "member.invite",
   "member.invitation_cancel",
@@ -15,7 +14,6 @@ export const auditActions = [
   "agent.create",
   "agent.revoke",
   "agent.offline",
-  "agent.online",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,0 +1,20 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Workspace packages ship TypeScript source; Next compiles them with the app.
+  transpilePackages: [
+    "@switchyard/api",
+    "@switchyard/auth",
+    "@switchyard/contracts",
+    "@switchyard/db",
+    "@switchyard/env",
+    "@switchyard/observability",
+  ],
+  // Loaded by Node at run time rather than bundled: native-ish or dynamically required server packages.
+  serverExternalPackages: ["pg", "pino", "@opentelemetry/sdk-node", "@opentelemetry/auto-instrumentations-node"],
+  output: "standalone",
+  poweredByHeader: false,
+  devIndicators: false,
+};
+
+export default config;

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { databaseUrl, loadEnv, logLevel } from "@switchyard/env";
+
+export const webEnvSchema = z.object({
+  DATABASE_URL: databaseUrl,
+  BETTER_AUTH_SECRET: z
+    .string({ error: "required — a random secret of at least 32 characters (openssl rand -hex 32)" })
+    .min(32, "must be at least 32 characters (openssl rand -hex 32)"),
+  SWITCHYARD_PUBLIC_URL: z.url("must be the URL people open, e.g. http://localhost:3000").default("http://localhost:3000"),
+  LOG_LEVEL: logLevel,
+});
+
+export type WebEnv = z.output<typeof webEnvSchema>;
+
+let cached: WebEnv | undefined;
+
+/** The validated environment. The first call exits the process with a clear message when it is invalid. */
+export function webEnv(): WebEnv {
+  cached ??= loadEnv(webEnvSchema, { service: "web" });
+  return cached;
+}

@@ -1,0 +1,3 @@
+import { createLogger } from "@switchyard/observability";
+
+export const logger = createLogger({ service: "switchyard-web" });
