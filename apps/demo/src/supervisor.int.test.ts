@@ -136,7 +136,7 @@ describe("the shop CLI", () => {
     child.kill("SIGTERM");
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
-    expect(instances.map((instance) => instance.pid).filter(isAlive)).toEqual([]);
+    expect(instances.map((instance) => instance.pid!).filter(isAlive)).toEqual([]);
   });
 
   it("leaves no orphans even when the supervisor is killed outright", async () => {
@@ -144,7 +144,7 @@ describe("the shop CLI", () => {
     child.kill("SIGKILL");
     await exited;
     await waitFor("every replica to exit", () =>
-      instances.every((instance) => !isAlive(instance.pid)) ? true : undefined,
+      instances.every((instance) => !isAlive(instance.pid!)) ? true : undefined,
     );
   });
 
