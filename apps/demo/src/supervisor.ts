@@ -1,12 +1,6 @@
 import { request } from "undici";
 import { type ExitInfo, type ServiceProcess, spawnService, stopProcess } from "./shop/child";
-import {
-  type InstanceSpec,
-  planInstances,
-  resolveShopConfig,
-  type ShopConfig,
-  type ShopConfigInput,
-} from "./shop/topology";
+import { type InstanceSpec, planInstances, resolveShopConfig, type ShopConfigInput } from "./shop/topology";
 
 export type InstanceState = "starting" | "running" | "stopping" | "stopped" | "exited";
 
@@ -134,31 +128,31 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   async function launch(instance: ManagedInstance): Promise<void> {
     instance.state = "starting";
     const deadline = Date.now() + config.readyTimeoutMs;
+    let started: ServiceProcess | undefined;
     try {
-      const started = await spawnService({
+      started = await spawnService({
         flags: flagsFor(instance),
         env: config.env,
         readyTimeoutMs: config.readyTimeoutMs,
         onLine: (stream, line) => onLog(instance, stream, line),
       });
-      instance.process = started;
-      instance.port = started.port;
-      void started.exited.then((exit) => {
-        if (instance.process !== started) return;
-        if (instance.state === "stopping") return;
+      const current = started;
+      instance.process = current;
+      instance.port = current.port;
+      void current.exited.then((exit) => {
+        if (instance.process !== current || instance.state === "stopping" || instance.state === "stopped")
+          return;
         instance.state = "exited";
         onExit(instance, exit);
       });
       await waitHealthy(instance.url, deadline);
       instance.state = "running";
     } catch (error) {
+      instance.state = "stopping";
+      if (started) await stopProcess(started.child, started.exited);
       instance.state = "exited";
-      throw new Error(
-        `${instance.id} failed to start: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`${instance.id} failed to start: ${reason}`, { cause: error });
     }
   }
 
@@ -210,4 +204,4 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   };
 }
 
-export type { ExitInfo, ShopConfig };
+export type { ExitInfo };

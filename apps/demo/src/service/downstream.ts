@@ -12,9 +12,9 @@ import { HttpError } from "./http";
 
 const DOWNSTREAM_TIMEOUT_MS = 5_000;
 
-// Errors that mean "this replica is not there": the call never reached a handler, so trying the next base URL
-// cannot repeat any work.
-const CONNECT_ERROR_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENOTFOUND"]);
+// Errors that mean "this replica is not there (any more)": refused, unreachable, or a kept-alive connection reset
+// by a replica that went away. Every downstream call is a GET, so trying the next base URL is safe.
+const RETRYABLE_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENOTFOUND"]);
 const MAX_BODY_BYTES = 1024 * 1024;
 
 class DownstreamTimeoutError extends Error {
@@ -65,7 +65,7 @@ function errorCode(error: unknown): string | undefined {
 
 /**
  * A JSON client for one dependency (users or products). It rotates over the given base URLs (replicas, or one
- * gateway URL), moves to the next one only when a connection cannot be made, and passes the trace context and
+ * gateway URL), moves to the next one only when a replica cannot be reached, and passes the trace context and
  * request id on with every call.
  */
 export class DownstreamService {
@@ -86,7 +86,7 @@ export class DownstreamService {
       try {
         return await this.#attempt<T>(new URL(baseUrl.replace(/\/+$/, "") + path), requestId);
       } catch (error) {
-        if (!CONNECT_ERROR_CODES.has(errorCode(error) ?? "")) throw this.#toHttpError(error);
+        if (!RETRYABLE_ERROR_CODES.has(errorCode(error) ?? "")) throw this.#toHttpError(error);
         lastError = error;
       }
     }
