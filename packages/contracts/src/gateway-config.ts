@@ -387,3 +387,25 @@ export function parseGatewayConfig(input: unknown): ParseGatewayConfigResult {
     ? { ok: true, config: result.data }
     : { ok: false, issues: formatConfigIssues(result.error) };
 }
+
+/**
+ * The body of every response the gateway itself produces (as opposed to passing on an upstream's):
+ * 400 bad_request, 404 no_route, 429 rate_limited, 502 upstream_error, 503 no_healthy_target /
+ * circuit_open / not_ready, 504 upstream_timeout.
+ */
+export const gatewayErrorCodes = [
+  "bad_request",
+  "not_ready",
+  "no_route",
+  "rate_limited",
+  "no_healthy_target",
+  "circuit_open",
+  "upstream_error",
+  "upstream_timeout",
+] as const;
+export type GatewayErrorCode = (typeof gatewayErrorCodes)[number];
+
+export const gatewayErrorBodySchema = z.object({
+  error: z.object({ code: z.enum(gatewayErrorCodes), message: z.string(), requestId: z.string() }),
+});
+export type GatewayErrorBody = z.infer<typeof gatewayErrorBodySchema>;
