@@ -43,7 +43,10 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficSummar
   });
   const basePath = target.pathname.replace(/\/+$/, "");
   const nextRequest = createRequestSequence(config.seed, config.pathPrefix);
-  const limit = Math.min(config.count ?? TRAFFIC_LIMITS.maxCount, TRAFFIC_LIMITS.maxCount);
+  // The most requests this run can send: its count, or what its duration allows at its rate.
+  const byDuration =
+    config.durationMs === undefined ? Infinity : Math.ceil((config.durationMs / 1000) * config.rps) + 1;
+  const limit = Math.min(config.count ?? TRAFFIC_LIMITS.maxCount, byDuration, TRAFFIC_LIMITS.maxCount);
   const latencies = new Float64Array(limit);
   let answered = 0;
   const summary: TrafficSummary = {
