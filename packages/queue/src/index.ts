@@ -1,5 +1,11 @@
 export { queueNames, jobQueues, queueForJob, defaultQueuePrefix, type QueueName } from "./queues";
-export { parseJobPayload, isJobName, InvalidJobPayloadError, type JobPayloadInput } from "./payloads";
+export {
+  parseJobPayload,
+  describePayloadProblems,
+  isJobName,
+  InvalidJobPayloadError,
+  type JobPayloadInput,
+} from "./payloads";
 export {
   createRedisConnection,
   closeRedisConnection,

@@ -22,10 +22,12 @@ export function isJobName(name: string): name is JobName {
 export function parseJobPayload<N extends JobName>(name: N, payload: unknown): JobPayload<N> {
   const result = jobPayloads[name].safeParse(payload);
   if (result.success) return result.data as JobPayload<N>;
-  throw new InvalidJobPayloadError(
-    name,
-    result.error.issues.map(
-      (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "payload"}: ${issue.message}`,
-    ),
+  throw new InvalidJobPayloadError(name, describePayloadProblems(result.error));
+}
+
+/** One `field.path: message` line per issue; `payload` when the payload itself is the wrong shape. */
+export function describePayloadProblems(error: z.ZodError): string[] {
+  return error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "payload"}: ${issue.message}`,
   );
 }
