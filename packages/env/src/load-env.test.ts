@@ -102,6 +102,24 @@ describe("checkEnv", () => {
   });
 });
 
+describe("checkEnv with fields that carry their own messages", () => {
+  const custom = z.object({
+    SECRET: z.string({ error: "required — a random secret (openssl rand -hex 32)" }).min(32, "too short"),
+    PLAIN: z.string(),
+  });
+
+  it("keeps the author's message for a missing field without a description", () => {
+    expect(checkEnv(custom, {})).toEqual({
+      ok: false,
+      problems: ["SECRET: required — a random secret (openssl rand -hex 32)", "PLAIN: required"],
+    });
+    expect(checkEnv(custom, { SECRET: "x", PLAIN: "y" })).toEqual({
+      ok: false,
+      problems: ["SECRET: too short"],
+    });
+  });
+});
+
 describe("loadEnv", () => {
   afterEach(() => vi.restoreAllMocks());
 

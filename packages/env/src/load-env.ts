@@ -22,9 +22,12 @@ export function checkEnv<S extends z.ZodObject>(schema: S, source: EnvSource): E
   for (const issue of result.error.issues) {
     const variable = issue.path.length > 0 ? String(issue.path[0]) : "environment";
     if (problemByVariable.has(variable)) continue;
-    const unset = (source[variable] ?? "").trim() === "";
-    const what = unset && issue.code === "invalid_type" ? "required" : issue.message;
+    const unset = (source[variable] ?? "").trim() === "" && issue.code === "invalid_type";
     const expected = describeField(schema.shape[variable]);
+    // zod's own "Invalid input: expected string, received undefined" says less than "required"; a message
+    // the schema's author wrote is kept as it is.
+    const what =
+      unset && (expected || issue.message.startsWith("Invalid input")) ? "required" : issue.message;
     problemByVariable.set(variable, expected ? `${variable}: ${what} — ${expected}` : `${variable}: ${what}`);
   }
   return { ok: false, problems: [...problemByVariable.values()] };
