@@ -29,6 +29,7 @@ export interface AgentOptions {
 }
 
 const ACK_ATTEMPTS = 5;
+const TELEMETRY_SHUTDOWN_MS = 3_000;
 
 /**
  * The running agent: proxy and admin listeners, the config source (local file or control plane),
@@ -326,6 +327,19 @@ export class GatewayAgent {
     return saved.revision?.number ?? 0;
   }
 
+  /** A last export, bounded: an unreachable collector must not hold the process after a drain. */
+  private async flushTelemetry(telemetry: Telemetry): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), TELEMETRY_SHUTDOWN_MS);
+    });
+    const result = await Promise.race([telemetry.shutdown().then(() => "flushed" as const), timedOut]).catch(
+      (error: Error) => error.message,
+    );
+    clearTimeout(timer);
+    if (result !== "flushed") this.log("warn", "final telemetry export did not complete", { result });
+  }
+
   private async shutdown(): Promise<void> {
     if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
     await this.watcher?.stop();
@@ -334,9 +348,7 @@ export class GatewayAgent {
     if (abandoned > 0) this.log("warn", "drain timed out", { abandoned });
     await Promise.all(this.pendingAcks);
     await this.targets.closeAll();
-    await this.telemetry
-      ?.shutdown()
-      .catch((error: Error) => this.log("warn", "telemetry flush failed", { error: error.message }));
+    if (this.telemetry !== null) await this.flushTelemetry(this.telemetry);
     this.accessLog?.close();
     await this.client?.close();
     await this.admin.close();

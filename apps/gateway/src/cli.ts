@@ -34,12 +34,11 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// Exit explicitly: after the drain, an exporter's retry timer must not keep the process alive.
 main().then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: Error) => {
     console.error(`switchyard-gateway: ${error.message}`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );
