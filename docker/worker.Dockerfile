@@ -5,11 +5,12 @@
 #   docker build -f docker/worker.Dockerfile --target migrate -t switchyard-migrate .
 
 FROM node:20-bookworm-slim AS base
-ENV TURBO_TELEMETRY_DISABLED=1
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    TURBO_TELEMETRY_DISABLED=1
 WORKDIR /repo
 
-# Only what `npm install` reads. This stage reruns on any change, but its output changes only with a manifest, so
-# the install layers below are reused until a dependency really changes.
+# Only what `npm install` reads. This stage reruns on any change, but its output changes only with a
+# manifest, so the install layers below are reused until a dependency really changes.
 FROM base AS manifests
 COPY . .
 RUN find . -mindepth 1 -type f ! -name package.json ! -name package-lock.json ! -name .npmrc -delete \
@@ -17,9 +18,9 @@ RUN find . -mindepth 1 -type f ! -name package.json ! -name package-lock.json ! 
 
 FROM base AS deps
 COPY --from=manifests /repo ./
-# `npm install` installs the versions pinned in package-lock.json. Not `npm ci`: the lockfile is written where
-# the registry serves only Linux builds, so it lacks the macOS/Windows variants of optional native packages
-# (turbo, next's swc, ...), which `npm ci` reports as missing and stops; `install` records them and goes on.
+# `npm install` installs the versions pinned in package-lock.json. Not `npm ci`: the lockfile is written on
+# machines whose registry serves no macOS or Windows builds, so it lacks those variants of optional native
+# packages (turbo, next's swc, ...); `npm ci` reports them missing and stops, `npm install` adds them.
 # No dependency needs an install script (native parts ship as per-platform optional packages), and the
 # development machines install without them too; Prisma's would download engines that `generate` never runs.
 RUN --mount=type=cache,target=/root/.npm npm install --ignore-scripts
@@ -33,10 +34,12 @@ RUN npx turbo run build --filter=@switchyard/worker
 # The npm packages dist/main.js loads at run time: production dependencies of the worker and of the
 # workspace packages it uses, at the lockfile's versions. devDependencies are deleted from the manifests
 # first because npm also keeps optional peers that the full tree holds (the Prisma CLI, with its own
-# dependencies), even with --omit=dev. The workspace links would dangle without their sources; nothing needs them.
+# dependencies), even with --omit=dev. The workspace links would dangle without their sources, and nothing
+# needs them.
 FROM base AS production-deps
 COPY --from=manifests /repo ./
-RUN --mount=type=cache,target=/root/.npm npm pkg delete devDependencies --workspaces --include-workspace-root \
+RUN --mount=type=cache,target=/root/.npm \
+    npm pkg delete devDependencies --workspaces --include-workspace-root \
  && npm install --ignore-scripts --omit=dev --workspace @switchyard/worker \
  && rm -rf node_modules/@switchyard
 
