@@ -11,8 +11,14 @@ const config: NextConfig = {
     "@switchyard/observability",
   ],
   // Loaded by Node at run time rather than bundled: native-ish or dynamically required server packages.
-  serverExternalPackages: ["pg", "pino", "@opentelemetry/sdk-node", "@opentelemetry/auto-instrumentations-node"],
-  output: "standalone",
+  serverExternalPackages: [
+    "pg",
+    "pino",
+    "@opentelemetry/sdk-node",
+    "@opentelemetry/auto-instrumentations-node",
+  ],
+  // The Docker image runs the self-contained server; `next start` (the demo command) needs the regular output.
+  ...(process.env.NEXT_OUTPUT === "standalone" ? { output: "standalone" as const } : {}),
   poweredByHeader: false,
   devIndicators: false,
 };

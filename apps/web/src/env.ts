@@ -6,7 +6,9 @@ export const webEnvSchema = z.object({
   BETTER_AUTH_SECRET: z
     .string({ error: "required — a random secret of at least 32 characters (openssl rand -hex 32)" })
     .min(32, "must be at least 32 characters (openssl rand -hex 32)"),
-  SWITCHYARD_PUBLIC_URL: z.url("must be the URL people open, e.g. http://localhost:3000").default("http://localhost:3000"),
+  SWITCHYARD_PUBLIC_URL: z
+    .url("must be the URL people open, e.g. http://localhost:3000")
+    .default("http://localhost:3000"),
   LOG_LEVEL: logLevel,
 });
 

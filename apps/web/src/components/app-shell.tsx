@@ -81,7 +81,9 @@ export function AppShell({ userEmail, children }: { userEmail: string; children:
                       onClick={() => setMenuOpen(false)}
                       className={cx(
                         "block rounded-md px-3 py-1.5 text-sm",
-                        active ? "bg-indigo-50 font-medium text-indigo-800" : "text-slate-700 hover:bg-slate-100",
+                        active
+                          ? "bg-indigo-50 font-medium text-indigo-800"
+                          : "text-slate-700 hover:bg-slate-100",
                       )}
                     >
                       {section.label}
@@ -96,7 +98,11 @@ export function AppShell({ userEmail, children }: { userEmail: string; children:
               {userEmail}
             </p>
             <p className="mt-0.5">Role: {org.role}</p>
-            <button type="button" onClick={signOut} className="mt-2 text-sm font-medium text-slate-700 hover:underline">
+            <button
+              type="button"
+              onClick={signOut}
+              className="mt-2 text-sm font-medium text-slate-700 hover:underline"
+            >
               Sign out
             </button>
           </div>

@@ -30,7 +30,12 @@ export function Field({
   error,
   hint,
   ...input
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; error?: string | undefined; hint?: string }) {
+}: InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  name: string;
+  error?: string | undefined;
+  hint?: string;
+}) {
   const errorId = `${name}-error`;
   return (
     <label className="block text-sm">
@@ -58,23 +63,38 @@ export function Field({
 
 export function Select({
   label,
+  name,
   children,
   ...props
-}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; children: ReactNode }) {
+}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; name: string; children: ReactNode }) {
+  // Labelled by id rather than by wrapping: a wrapping label would make the option texts part of the name.
+  const id = props.id ?? `select-${name}`;
   return (
-    <label className="block text-sm">
-      <span className="font-medium text-slate-700">{label}</span>
+    <div className="text-sm">
+      <label htmlFor={id} className="block font-medium text-slate-700">
+        {label}
+      </label>
       <select
+        id={id}
+        name={name}
         className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:outline-2 focus:outline-indigo-600"
         {...props}
       >
         {children}
       </select>
-    </label>
+    </div>
   );
 }
 
-export function Card({ title, actions, children }: { title?: string; actions?: ReactNode; children: ReactNode }) {
+export function Card({
+  title,
+  actions,
+  children,
+}: {
+  title?: string;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white shadow-sm">
       {(title || actions) && (
@@ -106,7 +126,13 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Alert({ tone = "error", children }: { tone?: "error" | "info" | "success"; children: ReactNode }) {
+export function Alert({
+  tone = "error",
+  children,
+}: {
+  tone?: "error" | "info" | "success";
+  children: ReactNode;
+}) {
   return (
     <div
       role={tone === "error" ? "alert" : "status"}

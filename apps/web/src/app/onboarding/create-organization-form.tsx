@@ -32,7 +32,12 @@ export function CreateOrganizationForm() {
       >
         {create.error && <Alert>{messageOf(create.error)}</Alert>}
         <Field label="Name" placeholder="Acme Inc." {...form.fieldProps("name")} />
-        <Field label="Address" placeholder="acme" hint="Used in links: /o/<address>" {...form.fieldProps("slug")} />
+        <Field
+          label="Address"
+          placeholder="acme"
+          hint="Used in links: /o/<address>"
+          {...form.fieldProps("slug")}
+        />
         <Button type="submit" disabled={create.isPending}>
           {create.isPending ? "Creating…" : "Create organization"}
         </Button>

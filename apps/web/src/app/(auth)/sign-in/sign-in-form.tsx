@@ -45,13 +45,21 @@ export function SignInForm() {
       <form onSubmit={onSubmit} noValidate className="space-y-4">
         {error && <Alert>{error}</Alert>}
         <Field label="Email" type="email" autoComplete="email" {...form.fieldProps("email")} />
-        <Field label="Password" type="password" autoComplete="current-password" {...form.fieldProps("password")} />
+        <Field
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          {...form.fieldProps("password")}
+        />
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}
         </Button>
         <p className="text-center text-sm text-slate-600">
           No account?{" "}
-          <Link className="font-medium text-indigo-700 hover:underline" href={invite ? `/sign-up?invite=${invite}` : "/sign-up"}>
+          <Link
+            className="font-medium text-indigo-700 hover:underline"
+            href={invite ? `/sign-up?invite=${invite}` : "/sign-up"}
+          >
             Create one
           </Link>
         </p>

@@ -55,7 +55,10 @@ export function SignUpForm() {
         </Button>
         <p className="text-center text-sm text-slate-600">
           Have an account?{" "}
-          <Link className="font-medium text-indigo-700 hover:underline" href={invite ? `/sign-in?invite=${invite}` : "/sign-in"}>
+          <Link
+            className="font-medium text-indigo-700 hover:underline"
+            href={invite ? `/sign-in?invite=${invite}` : "/sign-in"}
+          >
             Sign in
           </Link>
         </p>

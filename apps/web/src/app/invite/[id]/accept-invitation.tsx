@@ -11,7 +11,9 @@ export function AcceptInvitation({ id }: { id: string }) {
   const router = useRouter();
   const invitation = useQuery(trpc.member.invitation.queryOptions({ id }));
   const accept = useMutation(
-    trpc.member.acceptInvitation.mutationOptions({ onSuccess: ({ organizationSlug }) => router.push(`/o/${organizationSlug}`) }),
+    trpc.member.acceptInvitation.mutationOptions({
+      onSuccess: ({ organizationSlug }) => router.push(`/o/${organizationSlug}`),
+    }),
   );
 
   if (invitation.isPending) return <Loading />;
@@ -24,8 +26,16 @@ export function AcceptInvitation({ id }: { id: string }) {
       <p className="text-sm text-slate-700">
         {inviter.name} ({inviter.email}) invited you as <strong>{role}</strong>.
       </p>
-      {!usable && <div className="mt-3"><Alert>This invitation is {status === "pending" ? "expired" : status}.</Alert></div>}
-      {accept.error && <div className="mt-3"><Alert>{messageOf(accept.error)}</Alert></div>}
+      {!usable && (
+        <div className="mt-3">
+          <Alert>This invitation is {status === "pending" ? "expired" : status}.</Alert>
+        </div>
+      )}
+      {accept.error && (
+        <div className="mt-3">
+          <Alert>{messageOf(accept.error)}</Alert>
+        </div>
+      )}
       <Button className="mt-4" disabled={!usable || accept.isPending} onClick={() => accept.mutate({ id })}>
         {accept.isPending ? "Joining…" : "Accept invitation"}
       </Button>

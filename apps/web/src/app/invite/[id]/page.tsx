@@ -20,10 +20,16 @@ export default async function InvitationPage({ params }: { params: Promise<{ id:
               Sign in, or create an account with the email address the invitation was sent to.
             </p>
             <div className="mt-4 flex gap-2">
-              <Link className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white" href={`/sign-up?invite=${id}`}>
+              <Link
+                className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white"
+                href={`/sign-up?invite=${id}`}
+              >
                 Create account
               </Link>
-              <Link className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium" href={`/sign-in?invite=${id}`}>
+              <Link
+                className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium"
+                href={`/sign-in?invite=${id}`}
+              >
                 Sign in
               </Link>
             </div>

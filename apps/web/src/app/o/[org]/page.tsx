@@ -8,7 +8,10 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const { org } = await params;
   return (
     <>
-      <PageHeader title="Overview" description="Every service with its request rate, error rate and latency." />
+      <PageHeader
+        title="Overview"
+        description="Every service with its request rate, error rate and latency."
+      />
       <EmptyState title="No telemetry yet">
         Numbers appear here once a gateway agent reports. Start by{" "}
         <Link className="font-medium text-indigo-700 hover:underline" href={`/o/${org}/agents`}>

@@ -10,7 +10,8 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     router: appRouter,
     req,
-    createContext: () => createContext({ auth: getAuth(), db: getDb(), publicUrl: webEnv().SWITCHYARD_PUBLIC_URL }, req.headers),
+    createContext: () =>
+      createContext({ auth: getAuth(), db: getDb(), publicUrl: webEnv().SWITCHYARD_PUBLIC_URL }, req.headers),
     onError({ error, path }) {
       // Client errors (bad input, 401/403/404) are answers, not faults; only log what is ours to fix.
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path }, "tRPC procedure failed");

@@ -29,15 +29,12 @@ export function AgentsView() {
       {can("admin") && <CreateGroupForm />}
       {groups.data.length === 0 ? (
         <EmptyState title="No gateway groups yet">
-          A gateway group is a set of agents that serve the same configuration, such as one per machine in front of
-          the same services.{!can("admin") && " Ask an admin to create one."}
+          A gateway group is a set of agents that serve the same configuration, such as one per machine in
+          front of the same services.{!can("admin") && " Ask an admin to create one."}
         </EmptyState>
       ) : (
         groups.data.map((group) => (
-          <Card
-            key={group.id}
-            title={`${group.name} · ${group.onlineCount}/${group.agentCount} online`}
-          >
+          <Card key={group.id} title={`${group.name} · ${group.onlineCount}/${group.agentCount} online`}>
             {group.description && <p className="mb-3 text-sm text-slate-600">{group.description}</p>}
             <AgentTable agents={agents.data.filter((a) => a.groupId === group.id)} />
             {can("admin") && <RegisterAgentForm groupId={group.id} groupName={group.name} />}
@@ -73,7 +70,11 @@ function CreateGroupForm() {
         }}
       >
         <Field label="Group name" placeholder="edge" {...form.fieldProps("name")} />
-        <Field label="Description (optional)" placeholder="Public gateways in eu-west" {...form.fieldProps("description")} />
+        <Field
+          label="Description (optional)"
+          placeholder="Public gateways in eu-west"
+          {...form.fieldProps("description")}
+        />
         <Button type="submit" className="sm:mt-6" disabled={create.isPending}>
           Create group
         </Button>
@@ -129,7 +130,10 @@ function RegisterAgentForm({ groupId, groupName }: { groupId: string; groupName:
         </div>
       )}
       {created && (
-        <div className="mt-4 space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="agent-token">
+        <div
+          className="mt-4 space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4"
+          data-testid="agent-token"
+        >
           <p className="text-sm font-medium text-amber-900">
             Token for {created.name}. Copy it now: it is shown only once and cannot be recovered.
           </p>
@@ -140,7 +144,9 @@ function RegisterAgentForm({ groupId, groupName }: { groupId: string; groupName:
             <CopyButton text={created.token} label="Copy token" />
           </div>
           <p className="text-sm text-amber-900">Start the agent with:</p>
-          <pre className="overflow-x-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{created.startCommand}</pre>
+          <pre className="overflow-x-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
+            {created.startCommand}
+          </pre>
           <div className="flex gap-2">
             <CopyButton text={created.startCommand} label="Copy command" />
             <Button variant="secondary" onClick={() => setCreated(null)}>
@@ -182,7 +188,11 @@ function AgentTable({ agents }: { agents: Agent[] }) {
             <th className="py-2 pr-4 font-medium">Revision</th>
             <th className="py-2 pr-4 font-medium">Version</th>
             <th className="py-2 pr-4 font-medium">Token</th>
-            {can("admin") && <th className="py-2 font-medium"><span className="sr-only">Actions</span></th>}
+            {can("admin") && (
+              <th className="py-2 font-medium">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -192,7 +202,9 @@ function AgentTable({ agents }: { agents: Agent[] }) {
               <td className="py-2 pr-4">
                 <Badge tone={statusBadge[agent.status].tone}>{statusBadge[agent.status].label}</Badge>
               </td>
-              <td className="py-2 pr-4 text-slate-600">{agent.lastSeenAt ? agent.lastSeenAt.toLocaleString() : "—"}</td>
+              <td className="py-2 pr-4 text-slate-600">
+                {agent.lastSeenAt ? agent.lastSeenAt.toLocaleString() : "—"}
+              </td>
               <td className="py-2 pr-4 text-slate-600">{agent.appliedRevision ?? "—"}</td>
               <td className="py-2 pr-4 text-slate-600">{agent.agentVersion ?? "—"}</td>
               <td className="py-2 pr-4 font-mono text-xs text-slate-600">{agent.tokenPrefix}…</td>

@@ -6,8 +6,14 @@ export const metadata: Metadata = { title: "Alerts" };
 export default function Page() {
   return (
     <>
-      <PageHeader title="Alerts" description="Rules on error rate and latency, incidents, and their Slack notifications." />
-      <EmptyState title="No alert rules yet">Alert rules evaluate the telemetry your gateways send. Nothing is firing because nothing is configured.</EmptyState>
+      <PageHeader
+        title="Alerts"
+        description="Rules on error rate and latency, incidents, and their Slack notifications."
+      />
+      <EmptyState title="No alert rules yet">
+        Alert rules evaluate the telemetry your gateways send. Nothing is firing because nothing is
+        configured.
+      </EmptyState>
     </>
   );
 }

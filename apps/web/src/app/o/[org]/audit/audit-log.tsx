@@ -60,7 +60,11 @@ export function AuditLog() {
       </table>
       {query.hasNextPage && (
         <div className="border-t border-slate-200 p-3 text-center">
-          <Button variant="secondary" disabled={query.isFetchingNextPage} onClick={() => query.fetchNextPage()}>
+          <Button
+            variant="secondary"
+            disabled={query.isFetchingNextPage}
+            onClick={() => query.fetchNextPage()}
+          >
             Load older events
           </Button>
         </div>

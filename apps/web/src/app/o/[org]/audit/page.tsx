@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: "Audit" };
 export default function AuditPage() {
   return (
     <>
-      <PageHeader title="Audit" description="Every change in this organization: who, what, when, from where." />
+      <PageHeader
+        title="Audit"
+        description="Every change in this organization: who, what, when, from where."
+      />
       <AuditLog />
     </>
   );

@@ -62,7 +62,10 @@ function MemberList() {
                   className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
                   value={member.role}
                   onChange={(e) =>
-                    updateRole.mutate({ memberId: member.id, role: e.target.value as (typeof organizationRoles)[number] })
+                    updateRole.mutate({
+                      memberId: member.id,
+                      role: e.target.value as (typeof organizationRoles)[number],
+                    })
                   }
                 >
                   {organizationRoles.map((role) => (
@@ -74,7 +77,8 @@ function MemberList() {
                 <Button
                   variant="danger"
                   onClick={() => {
-                    if (window.confirm(`Remove ${member.user.email} from this organization?`)) remove.mutate({ id: member.id });
+                    if (window.confirm(`Remove ${member.user.email} from this organization?`))
+                      remove.mutate({ id: member.id });
                   }}
                 >
                   Remove
@@ -134,10 +138,17 @@ function InviteForm() {
         </div>
       )}
       {link && (
-        <div className="mt-4 space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3" data-testid="invitation-link">
-          <p className="text-sm text-emerald-900">Send this link to the person you invited. It works for 7 days.</p>
+        <div
+          className="mt-4 space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3"
+          data-testid="invitation-link"
+        >
+          <p className="text-sm text-emerald-900">
+            Send this link to the person you invited. It works for 7 days.
+          </p>
           <div className="flex flex-wrap items-center gap-2">
-            <code className="min-w-0 flex-1 overflow-x-auto rounded bg-white px-2 py-1.5 font-mono text-xs">{link}</code>
+            <code className="min-w-0 flex-1 overflow-x-auto rounded bg-white px-2 py-1.5 font-mono text-xs">
+              {link}
+            </code>
             <CopyButton text={link} label="Copy link" />
           </div>
         </div>

@@ -1,0 +1,226 @@
+// Shared by `npm run up` and the test command: installing dependencies, finding Postgres and Redis,
+// preparing the database, and running child processes that stop together. Node built-ins only, because
+// this runs before `npm ci` on a fresh clone.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export function log(message) {
+  console.log(`\x1b[36m[switchyard]\x1b[0m ${message}`);
+}
+
+export function fail(message) {
+  console.error(`\x1b[31m[switchyard]\x1b[0m ${message}`);
+  process.exit(1);
+}
+
+/** Runs a command to completion with inherited output; exits the script when it fails. */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: "inherit",
+    ...options,
+    env: { ...process.env, ...options.env },
+  });
+  if (result.status !== 0)
+    fail(`\`${[command, ...args].join(" ")}\` failed (exit ${result.status ?? result.signal}).`);
+}
+
+/** `npm ci` when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const marker = path.join(root, "node_modules/.package-lock.json");
+  const lock = path.join(root, "package-lock.json");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  log("installing npm packages (npm ci)…");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+function canConnect(host, port, timeoutMs = 2000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+function hasCommand(name) {
+  return spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
+}
+
+const isRoot = process.getuid?.() === 0;
+const isLocal = (host) => ["127.0.0.1", "localhost", "::1", "[::1]"].includes(host);
+
+/**
+ * Finds a service, starting the machine's own copy when it is local and we are allowed to; otherwise it
+ * says exactly what to install or set, and exits. It never waits indefinitely.
+ */
+async function ensureService({ name, url, defaultPort, start, install, variable }) {
+  const host = url.hostname || "127.0.0.1";
+  const port = Number(url.port || defaultPort);
+  if (await canConnect(host, port)) return;
+  if (isLocal(host) && start && isRoot) {
+    log(`${name} is not running on ${host}:${port}; starting the local one…`);
+    spawnSync("sh", ["-c", start], { stdio: "ignore" });
+    for (let i = 0; i < 20; i++) {
+      if (await canConnect(host, port)) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  fail(
+    `${name} is not reachable at ${host}:${port}.\n` +
+      `  Install and start it (${install}),\n` +
+      `  or set ${variable} to a ${name} server you have.`,
+  );
+}
+
+export async function ensurePostgres(databaseUrl) {
+  await ensureService({
+    name: "PostgreSQL",
+    url: new URL(databaseUrl),
+    defaultPort: 5432,
+    variable: "DATABASE_URL",
+    install:
+      "Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@16 && brew services start postgresql@16",
+    start: hasCommand("pg_ctlcluster")
+      ? "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | head -n1) main start"
+      : null,
+  });
+}
+
+export async function ensureRedis(redisUrl) {
+  await ensureService({
+    name: "Redis",
+    url: new URL(redisUrl),
+    defaultPort: 6379,
+    variable: "REDIS_URL",
+    install:
+      "Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis && brew services start redis",
+    start: hasCommand("redis-server")
+      ? 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
+      : null,
+  });
+}
+
+/** Creates the database named in the URL if the server does not have it yet. */
+export async function ensureDatabaseExists(databaseUrl) {
+  const { default: pg } = await import("pg");
+  const target = new URL(databaseUrl);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(databaseUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    fail(
+      `Could not sign in to PostgreSQL at ${target.host}: ${error.message}. Check the user and password in DATABASE_URL.`,
+    );
+  }
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (rowCount === 0) {
+      log(`creating database ${name}…`);
+      await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Generates the Prisma client, applies migrations and seeds the demo data. */
+export function prepareDatabase(databaseUrl) {
+  run("node", ["scripts/prisma-generate.mjs"]);
+  run("npx", ["tsx", "packages/db/src/migrate-cli.ts"], { env: { DATABASE_URL: databaseUrl } });
+  run("npx", ["tsx", "prisma/seed.ts"], { env: { DATABASE_URL: databaseUrl } });
+}
+
+export async function freePort(preferred) {
+  for (let port = preferred; port < preferred + 50; port++) {
+    if (!(await canConnect("127.0.0.1", port, 300))) return port;
+  }
+  fail(`No free port between ${preferred} and ${preferred + 49}.`);
+}
+
+export async function waitForHttp(url, { timeoutMs, isAlive }) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive()) return false;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+/** The Next.js CLI, run by node directly: a wrapper such as npx may not pass signals on to the server. */
+export const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+
+function signalGroup(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Child processes that live and die together: when one exits on its own, or on Ctrl-C / SIGTERM, all are
+ * stopped (SIGTERM, then SIGKILL after a grace period) and `onExit` runs once.
+ */
+export function processGroup({ onExit }) {
+  const children = [];
+  let stopping = false;
+
+  async function stopAll(code, reason) {
+    if (stopping) return;
+    stopping = true;
+    if (reason) log(reason);
+    for (const child of children) signalGroup(child, "SIGTERM");
+    const deadline = Date.now() + 10_000;
+    while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const child of children) signalGroup(child, "SIGKILL");
+    await onExit?.(code);
+    process.exit(code);
+  }
+
+  process.on("SIGINT", () => stopAll(0, "stopping…"));
+  process.on("SIGTERM", () => stopAll(0, "stopping…"));
+
+  return {
+    start(name, command, args, options = {}) {
+      // Each child leads its own process group so that stopping it also stops whatever it spawned.
+      const child = spawn(command, args, {
+        cwd: root,
+        detached: true,
+        stdio: ["ignore", "inherit", "inherit"],
+        ...options,
+        env: { ...process.env, ...options.env },
+      });
+      child.name = name;
+      child.on("exit", (code, signal) => {
+        if (!stopping)
+          stopAll(1, `${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything.`);
+      });
+      children.push(child);
+      return child;
+    },
+    stopAll,
+    isAlive: (child) => child.exitCode === null && child.signalCode === null,
+  };
+}
