@@ -12,7 +12,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   outputDir: "test-results",
-  reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/report.json" }]] : "list",
+  reporter: "list",
   use: {
     baseURL: `http://localhost:${e2ePort}`,
     trace: "retain-on-failure",

@@ -30,7 +30,13 @@ try {
     if (account) await tx.account.update({ where: { id: account.id }, data: { password: passwordHash } });
     else {
       await tx.account.create({
-        data: { id: `${user.id}-credential`, userId: user.id, providerId: "credential", accountId: user.id, password: passwordHash },
+        data: {
+          id: `${user.id}-credential`,
+          userId: user.id,
+          providerId: "credential",
+          accountId: user.id,
+          password: passwordHash,
+        },
       });
     }
     const organization = await tx.organization.upsert({
