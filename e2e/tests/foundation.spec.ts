@@ -23,6 +23,7 @@ test("an admin sets up a gateway group and agent, invites a viewer who cannot cr
     const token = page.getByTestId("agent-token");
     await expect(token).toContainText(/sy_agt_[A-Za-z0-9_-]{43}/);
     await expect(token).toContainText("SWITCHYARD_AGENT_TOKEN=");
+    await expect(token).toContainText("controlPlaneUrl: http://localhost:");
     await page.screenshot({ path: "test-results/screenshots/agents.png", fullPage: true });
     await page.getByRole("button", { name: "Done" }).click();
     await expect(page.getByRole("cell", { name: "gw-e2e-1" })).toBeVisible();

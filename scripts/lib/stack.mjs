@@ -30,13 +30,17 @@ export function run(command, args, options = {}) {
     fail(`\`${[command, ...args].join(" ")}\` failed (exit ${result.status ?? result.signal}).`);
 }
 
-/** `npm ci` when node_modules is missing or older than the lockfile. */
+/**
+ * Installs from the lockfile when node_modules is missing or older than it. `npm install` rather than
+ * `npm ci`: ci refuses a lockfile that lacks another platform's optional binaries (turbo's macOS and
+ * Windows builds), and registry mirrors that carry only Linux builds produce exactly such lockfiles.
+ */
 export function ensureDependencies() {
   const marker = path.join(root, "node_modules/.package-lock.json");
   const lock = path.join(root, "package-lock.json");
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log("installing npm packages (npm ci)…");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  log("installing npm packages…");
+  run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
 function canConnect(host, port, timeoutMs = 2000) {

@@ -106,12 +106,18 @@ export const agentRouter = createTRPCRouter({
     }),
 });
 
-/** The shell command that starts a gateway agent with this identity, shown next to the token. */
+/**
+ * How to start a gateway agent with this identity, shown next to the token: a bootstrap file for the
+ * gateway (apps/gateway) and the token in the environment, so the token never lands in a file by default.
+ */
 function startCommandFor(publicUrl: string, token: string, agentName: string): string {
   return [
-    `SWITCHYARD_CONTROL_PLANE_URL=${publicUrl}`,
-    `SWITCHYARD_AGENT_TOKEN=${token}`,
-    `SWITCHYARD_AGENT_NAME=${agentName}`,
-    "npx switchyard-gateway",
-  ].join(" \\\n  ");
+    "cat > gateway.yaml <<'EOF'",
+    `agentId: ${agentName}`,
+    `controlPlaneUrl: ${publicUrl}`,
+    "listen: { host: 0.0.0.0, port: 8080 }",
+    `telemetry: { otlpEndpoint: ${publicUrl} }`,
+    "EOF",
+    `SWITCHYARD_AGENT_TOKEN=${token} npm run -w @switchyard/gateway start -- --config "$PWD/gateway.yaml"`,
+  ].join("\n");
 }
