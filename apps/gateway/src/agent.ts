@@ -347,7 +347,7 @@ export class GatewayAgent {
     const { abandoned } = await this.proxy.drain(this.bootstrap.drainTimeoutMs);
     if (abandoned > 0) this.log("warn", "drain timed out", { abandoned });
     await Promise.all(this.pendingAcks);
-    await this.targets.closeAll();
+    await this.targets.closeAll(abandoned > 0);
     if (this.telemetry !== null) await this.flushTelemetry(this.telemetry);
     this.accessLog?.close();
     await this.client?.close();

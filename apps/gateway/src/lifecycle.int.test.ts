@@ -1,6 +1,8 @@
+import { once } from "node:events";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { GatewayProcess, Upstream } from "./testing/processes";
+import { eventually, GatewayProcess, Upstream } from "./testing/processes";
 
 let upstream: Upstream;
 let gateway: GatewayProcess;
@@ -18,6 +20,7 @@ beforeAll(async () => {
           retry: { attempts: 1 },
         },
         { id: "fast", match: { pathPrefix: "/fast" }, service: "slow" },
+        { id: "stream", match: { pathPrefix: "/stream" }, service: "slow" },
       ],
       services: {
         slow: { targets: [{ id: "slow-a", url: upstream.url }], healthCheck: { active: { enabled: false } } },
@@ -32,7 +35,21 @@ afterAll(async () => {
   await upstream?.stop();
 });
 
-describe("admin endpoints, timeouts, access log and drain", () => {
+async function expectNothingInFlight(): Promise<void> {
+  const status = await eventually(
+    async () => {
+      const current = await gateway.status();
+      return current.inflightRequests === 0 && current.targets.every((target) => target.inflight === 0)
+        ? current
+        : undefined;
+    },
+    3_000,
+    "no request in flight",
+  );
+  expect(status.inflightRequests).toBe(0);
+}
+
+describe("admin endpoints, timeouts, access log, client behaviour and drain", () => {
   it("answers /healthz, /readyz and /status", async () => {
     const health = await request(`${gateway.adminUrl}/healthz`);
     expect(await health.body.json()).toEqual({ status: "ok" });
@@ -80,6 +97,33 @@ describe("admin endpoints, timeouts, access log and drain", () => {
       attempts: 1,
       error: null,
     });
+  });
+
+  it("streams a large body to a slow reader without losing or stalling it", async () => {
+    const socket = connect(gateway.proxyPort, "127.0.0.1");
+    await once(socket, "connect");
+    socket.pause();
+    socket.write("GET /stream/big?kb=8192 HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    // The client reads nothing for a while: the gateway must hold back (not buffer 8 MiB), then resume.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let received = 0;
+    socket.on("data", (chunk: Buffer) => (received += chunk.length));
+    socket.resume();
+    await once(socket, "end");
+    expect(received).toBeGreaterThan(8 * 1024 * 1024);
+    await expectNothingInFlight();
+  }, 15_000);
+
+  it("forgets pipelined requests whose client went away", async () => {
+    await upstream.setFault({ delayMs: 300 });
+    const socket = connect(gateway.proxyPort, "127.0.0.1");
+    await once(socket, "connect");
+    socket.write("GET /fast/a HTTP/1.1\r\nHost: test\r\n\r\nGET /fast/b HTTP/1.1\r\nHost: test\r\n\r\n");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await upstream.setFault({});
+    await expectNothingInFlight();
   });
 
   it("drains on SIGTERM: the in-flight request completes, then the process exits cleanly", async () => {

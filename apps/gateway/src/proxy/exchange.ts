@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse } from "node:http";
+import { type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { millisToHrTime } from "@opentelemetry/core";
 import { type GatewayErrorCode } from "@switchyard/contracts";
@@ -37,6 +38,9 @@ const MAX_REPLAYABLE_BODY = 1024 * 1024;
 
 const kExchange = Symbol("switchyard.exchange");
 type Carrier = { [kExchange]?: ProxyExchange };
+const kExchanges = Symbol("switchyard.exchanges");
+/** A client connection with the exchanges in flight on it (more than one only when the client pipelines). */
+type ClientSocket = Socket & { [kExchanges]?: ProxyExchange[] };
 
 class ExchangeSignal extends Error {
   constructor(readonly code: string) {
@@ -57,8 +61,19 @@ const enum Phase {
 
 // Listeners are module-level functions that find their exchange on the emitter, so a request costs
 // no closure allocations.
-function onResponseClose(this: ServerResponse & Carrier): void {
-  this[kExchange]?.onClientClose();
+/**
+ * Installed once per client connection by the server. A closed connection reaches every exchange on it,
+ * including pipelined ones whose responses Node has not attached to the socket yet (and which would
+ * therefore never see a `close` event of their own).
+ */
+export function trackClientSocket(socket: ClientSocket): void {
+  socket[kExchanges] = [];
+  socket.on("close", onClientSocketClose);
+}
+function onClientSocketClose(this: ClientSocket): void {
+  const exchanges = this[kExchanges];
+  if (exchanges === undefined || exchanges.length === 0) return;
+  for (const exchange of [...exchanges]) exchange.onClientClose();
 }
 function onResponseDrain(this: ServerResponse & Carrier): void {
   this[kExchange]?.onClientDrain();
@@ -108,6 +123,9 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
   private abortUpstream: ((err?: Error) => void) | null = null;
   private resumeUpstream: (() => void) | null = null;
   private awaitingDrain = false;
+  /** Upstream `content-length`, or -1; set while the response headers are converted. */
+  contentLength = -1;
+  private wholeBody: Buffer | null = null;
   private retryStatus = 0;
   private splitBits = 0;
   private setCookie: string | null = null;
@@ -130,8 +148,7 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
   }
 
   start(): void {
-    (this.res as Carrier)[kExchange] = this;
-    this.res.on("close", onResponseClose);
+    (this.req.socket as ClientSocket)[kExchanges]?.push(this);
     const req = this.req;
     const head = scanRequestHeaders(req.rawHeaders);
     this.requestId =
@@ -218,14 +235,17 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
     this.wasProbe = target.state.beginAttempt(this.now);
     this.attemptStartedAt = performance.now();
     const body = this.body;
+    // undici keeps one parser timer per connection and only refreshes it when the timeout value is the
+    // same as last time; a first attempt without a buffered body starts with the whole budget anyway.
+    const timeout = this.attempts === 1 && body === null ? this.route!.timeoutMs : Math.ceil(remaining);
     target.state.pool.dispatch(
       {
         path: this.upstreamPath,
         method: this.req.method as Dispatcher.HttpMethod,
         headers: this.upstreamHeaders,
         body,
-        headersTimeout: remaining,
-        bodyTimeout: remaining,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
       },
       this,
     );
@@ -251,7 +271,7 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
     }
     this.status = status;
     this.resumeUpstream = resume;
-    let headers = forwardableResponseHeaders(rawHeaders, []);
+    let headers = forwardableResponseHeaders(rawHeaders, [], this);
     const changes = route.responseHeaders;
     if (changes !== null) {
       if (changes.remove.length > 0) headers = removeFields(headers, changes.remove);
@@ -266,17 +286,27 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    // A body that arrives whole is held for `end()`, so headers and body leave in one write; any other
+    // body (streamed, chunked, unknown length) is passed on chunk by chunk as it arrives.
+    if (this.bytesSent === 0 && chunk.length === this.contentLength) {
+      this.bytesSent = chunk.length;
+      this.wholeBody = chunk;
+      return true;
+    }
     this.bytesSent += chunk.length;
     if (this.res.write(chunk)) return true;
     if (!this.awaitingDrain) {
       this.awaitingDrain = true;
+      (this.res as ServerResponse & Carrier)[kExchange] = this;
       this.res.on("drain", onResponseDrain);
     }
     return false;
   }
 
   onComplete(): void {
-    this.res.end();
+    if (this.wholeBody !== null) this.res.end(this.wholeBody);
+    else this.res.end();
+    this.wholeBody = null;
     const state = this.target!.state;
     const now = Date.now();
     if (this.status >= 500) {
@@ -482,6 +512,11 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
   private finish(): void {
     if (this.phase === Phase.Done) return;
     this.phase = Phase.Done;
+    const onSocket = (this.req.socket as ClientSocket)[kExchanges];
+    if (onSocket !== undefined) {
+      const index = onSocket.indexOf(this);
+      if (index >= 0) onSocket.splice(index, 1);
+    }
     const endedAt = performance.now();
     const durationMs = endedAt - this.startedAt;
     // 499 (nginx's "client closed request") when the client left before any response.

@@ -91,7 +91,8 @@ describe("forwardableResponseHeaders", () => {
       "Set-Cookie",
       "b=2",
     ].map((text) => Buffer.from(text, "latin1"));
-    expect(forwardableResponseHeaders(raw, [])).toEqual([
+    const head = { contentLength: 0 };
+    expect(forwardableResponseHeaders(raw, [], head)).toEqual([
       "Content-Type",
       "text/plain",
       "Set-Cookie",
@@ -99,6 +100,12 @@ describe("forwardableResponseHeaders", () => {
       "Set-Cookie",
       "b=2",
     ]);
+    expect(head.contentLength).toBe(-1);
+    expect(forwardableResponseHeaders([Buffer.from("Content-Length"), Buffer.from("12")], [], head)).toEqual([
+      "Content-Length",
+      "12",
+    ]);
+    expect(head.contentLength).toBe(12);
   });
 });
 

@@ -73,7 +73,8 @@ function lengthsOf(names: Iterable<string>): Uint8Array {
   return table;
 }
 const REQUEST_SPECIAL_LENGTHS = lengthsOf(REQUEST_FIELDS.keys());
-const RESPONSE_SPECIAL_LENGTHS = lengthsOf(RESPONSE_DROPPED);
+const CONTENT_LENGTH = "content-length";
+const RESPONSE_SPECIAL_LENGTHS = lengthsOf([...RESPONSE_DROPPED, "content-length"]);
 
 /** What the proxy needs from the request head, collected in one pass. */
 export interface RequestHead {
@@ -157,6 +158,8 @@ export function scanRequestHeaders(raw: readonly string[]): RequestHead {
 
 /** Tokens of a `Connection` header other than the ones that never name a field. */
 function collectConnectionTokens(value: string, into: string[] | null): string[] | null {
+  // Nearly every Connection header is exactly one of these; skip the split for them.
+  if (value === "keep-alive" || value === "close" || value === "Keep-Alive" || value === "Close") return into;
   let result = into;
   for (const token of value.split(",")) {
     const name = token.trim().toLowerCase();
@@ -178,20 +181,28 @@ export function removeFields(fields: readonly string[], lowerNames: readonly str
 
 /**
  * Converts undici's raw response header buffers into a flat list for `writeHead`, minus hop-by-hop
- * fields, those the upstream's `Connection` header names, and `x-request-id`.
+ * fields, those the upstream's `Connection` header names, and `x-request-id`. The body length, when
+ * the upstream states one, is reported through `head`.
  */
-export function forwardableResponseHeaders(raw: readonly Buffer[], out: string[]): string[] {
+export function forwardableResponseHeaders(
+  raw: readonly Buffer[],
+  out: string[],
+  head: { contentLength: number },
+): string[] {
   let connectionListed: string[] | null = null;
+  head.contentLength = -1;
   for (let i = 0; i < raw.length; i += 2) {
     const nameBuffer = raw[i]!;
     const name = nameBuffer.toString("latin1");
     const value = raw[i + 1]!.toString("latin1");
-    if (nameBuffer.length < 64 && RESPONSE_SPECIAL_LENGTHS[nameBuffer.length]) {
+    const length = nameBuffer.length;
+    if (length < 64 && RESPONSE_SPECIAL_LENGTHS[length]) {
       const lower = name.toLowerCase();
       if (RESPONSE_DROPPED.has(lower)) {
         if (lower === "connection") connectionListed = collectConnectionTokens(value, connectionListed);
         continue;
       }
+      if (lower === CONTENT_LENGTH) head.contentLength = Number(value);
     }
     out.push(name, value);
   }

@@ -218,6 +218,7 @@ export interface GatewayStatus {
     breaker: { state: string; failures: number; successes: number; lastFailureReason: string | null };
   }>;
   requestsHandled: number;
+  inflightRequests: number;
   controlPlane: { connection: string; lastSeenRevision: number } | null;
   telemetry: { droppedSpans: number; failedMetricExports: number };
 }

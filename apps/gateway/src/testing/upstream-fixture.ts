@@ -1,6 +1,7 @@
 /**
  * A small upstream for the gateway's integration tests, run as its own process so a test can kill it.
- * Every request other than `/health` and `/__fixture` is echoed as JSON with `x-served-by`. Faults are
+ * Every request other than `/health`, `/__fixture` and `/stream/*` (a chunked body of `?kb=` KiB) is
+ * echoed as JSON with `x-served-by`. Faults are
  * set with `PUT /__fixture` (`{ status, delayMs, healthFailing }`); `GET /__fixture` reports them and
  * the number of requests served.
  */
@@ -36,6 +37,21 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** A chunked body of `kb` KiB written 16 KiB at a time, waiting for the client when it falls behind. */
+function stream(res: ServerResponse, kb: number): void {
+  res.writeHead(200, { "content-type": "application/octet-stream", "x-served-by": values.name });
+  const chunk = Buffer.alloc(16 * 1024, "x");
+  let left = Math.ceil(kb / 16);
+  const pump = () => {
+    while (left > 0) {
+      left--;
+      if (!res.write(chunk)) return void res.once("drain", pump);
+    }
+    res.end();
+  };
+  pump();
+}
+
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -55,6 +71,8 @@ const server = createServer((req, res) => {
         : json(res, 200, { status: "healthy" });
     }
     served++;
+    if (req.url?.startsWith("/stream/"))
+      return stream(res, Number(new URL(req.url, "http://x").searchParams.get("kb") ?? 1024));
     const respond = () =>
       fault.status > 0
         ? json(res, fault.status, { error: "injected", name: values.name })

@@ -57,12 +57,16 @@ export class TargetRegistry {
     return [...this.states.values()];
   }
 
-  /** Closes every pool now (shutdown, after the drain): in-flight requests still finish first. */
-  async closeAll(): Promise<void> {
-    const closing = [...this.states.values()].map((state) => state.close());
+  /**
+   * Closes every pool at shutdown, after the drain. `force` (the drain timed out) destroys them instead,
+   * so a request that is still hanging cannot keep the process alive.
+   */
+  async closeAll(force = false): Promise<void> {
+    const end = (state: TargetState) => (force ? state.destroy() : state.close());
+    const closing = [...this.states.values()].map(end);
     for (const [state, timer] of this.retired) {
       clearTimeout(timer);
-      closing.push(state.close());
+      closing.push(end(state));
     }
     this.retired.clear();
     this.states = new Map();
