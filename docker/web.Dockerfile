@@ -2,6 +2,7 @@
 # The control plane (apps/web) as Next.js's self-contained server. Build context: the repository root.
 #   docker build -f docker/web.Dockerfile -t switchyard-web .
 
+# base, manifests and deps are the same as in worker.Dockerfile, so one build of both images shares them.
 FROM node:20-bookworm-slim AS base
 ENV NEXT_TELEMETRY_DISABLED=1 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \

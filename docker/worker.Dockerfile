@@ -4,8 +4,10 @@
 #   docker build -f docker/worker.Dockerfile -t switchyard-worker .
 #   docker build -f docker/worker.Dockerfile --target migrate -t switchyard-migrate .
 
+# base, manifests and deps are the same as in web.Dockerfile, so one build of both images shares them.
 FROM node:20-bookworm-slim AS base
-ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+ENV NEXT_TELEMETRY_DISABLED=1 \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
     TURBO_TELEMETRY_DISABLED=1
 WORKDIR /repo
 
