@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import net from "node:net";
@@ -92,9 +92,9 @@ export default async function globalSetup() {
   runOrThrow("npx", ["tsx", "prisma/seed.ts"], env);
 
   // Own process groups, so stopping a child also stops what it spawned (Next's server is a grandchild).
-  const spawnOptions = {
+  const spawnOptions: SpawnOptions = {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit"] as const,
+    stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   };
   const nextBin = path.join(root, "node_modules/next/dist/bin/next");
