@@ -67,6 +67,12 @@ export function AppShell({ userEmail, children }: { userEmail: string; children:
                 </option>
               ))}
             </select>
+            <Link
+              href="/onboarding"
+              className="mt-1 inline-block text-xs font-medium text-indigo-700 hover:underline"
+            >
+              New organization
+            </Link>
           </label>
           <nav id="main-nav" aria-label="Main">
             <ul className="space-y-0.5">
