@@ -5,6 +5,7 @@ import { useState } from "react";
 import { createAgentInput, createGatewayGroupInput } from "@switchyard/contracts";
 import type { RouterOutputs } from "@switchyard/api";
 import { CopyButton } from "@/components/copy-button";
+import { MutationError } from "@/components/mutation-error";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, Badge, Button, Card, EmptyState, Field, Loading } from "@/components/ui";
 import { useZodForm } from "@/components/use-zod-form";
@@ -79,11 +80,7 @@ function CreateGroupForm() {
           Create group
         </Button>
       </form>
-      {create.error && !fieldErrorsOf(create.error).name && (
-        <div className="mt-3">
-          <Alert>{messageOf(create.error)}</Alert>
-        </div>
-      )}
+      <MutationError error={create.error} fields={["name"]} />
     </Card>
   );
 }
@@ -124,11 +121,7 @@ function RegisterAgentForm({ groupId, groupName }: { groupId: string; groupName:
           Register agent
         </Button>
       </form>
-      {create.error && !fieldErrorsOf(create.error).name && (
-        <div className="mt-3">
-          <Alert>{messageOf(create.error)}</Alert>
-        </div>
-      )}
+      <MutationError error={create.error} fields={["name"]} />
       {created && (
         <div
           className="mt-4 space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4"

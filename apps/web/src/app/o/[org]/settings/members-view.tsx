@@ -5,6 +5,7 @@ import { useState } from "react";
 import { inviteMemberInput, organizationRoles } from "@switchyard/contracts";
 import { roleDescriptions } from "@switchyard/auth/roles";
 import { CopyButton } from "@/components/copy-button";
+import { MutationError } from "@/components/mutation-error";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, Button, Card, Field, Loading, Select } from "@/components/ui";
 import { useZodForm } from "@/components/use-zod-form";
@@ -132,11 +133,7 @@ function InviteForm() {
           Create invitation
         </Button>
       </form>
-      {invite.error && !fieldErrorsOf(invite.error).email && (
-        <div className="mt-3">
-          <Alert>{messageOf(invite.error)}</Alert>
-        </div>
-      )}
+      <MutationError error={invite.error} fields={["email"]} />
       {link && (
         <div
           className="mt-4 space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3"
