@@ -71,7 +71,7 @@ async function ensureService({ name, url, defaultPort, start, install, variable 
   const host = url.hostname || "127.0.0.1";
   const port = Number(url.port || defaultPort);
   if (await canConnect(host, port)) return;
-  if (isLocal(host) && start && isRoot) {
+  if (isLocal(host) && port === defaultPort && start && isRoot) {
     log(`${name} is not running on ${host}:${port}; starting the local one…`);
     spawnSync("sh", ["-c", start], { stdio: "ignore" });
     for (let i = 0; i < 20; i++) {
