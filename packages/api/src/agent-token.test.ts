@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateAgentToken, hashAgentToken } from "./agent-token";
+import { bearerToken, generateAgentToken, hashAgentToken } from "./agent-token";
 
 describe("agent tokens", () => {
   it("are random, prefixed, and stored only as a hash that matches", () => {
@@ -11,4 +11,15 @@ describe("agent tokens", () => {
     expect(a.hash).not.toContain(a.token);
     expect(a.token.startsWith(a.displayPrefix)).toBe(true);
   });
+});
+
+describe("bearerToken", () => {
+  it.each([
+    ["Bearer sy_agt_abc", "sy_agt_abc"],
+    ["bearer   sy_agt_abc  ", "sy_agt_abc"],
+    ["Basic abc", null],
+    ["Bearer", null],
+    ["", null],
+    [null, null],
+  ])("reads %j", (header, token) => expect(bearerToken(header)).toBe(token));
 });

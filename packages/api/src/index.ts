@@ -4,7 +4,7 @@ import type { AppRouter } from "./root";
 export { appRouter, type AppRouter } from "./root";
 export { createContext, ORGANIZATION_HEADER, type Context, type ContextDeps } from "./context";
 export { createCallerFactory } from "./trpc";
-export { hashAgentToken } from "./agent-token";
+export { bearerToken, findAgentByToken, hashAgentToken } from "./agent-token";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
