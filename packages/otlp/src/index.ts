@@ -1,0 +1,25 @@
+export {
+  OtlpDecodeError,
+  OtlpBodyTooLargeError,
+  otlpFormatOf,
+  gunzipBody,
+  decodeTraceRequest,
+  decodeMetricsRequest,
+  type OtlpFormat,
+  type DecodedTraceRequest,
+  type DecodedMetricsRequest,
+} from "./decode";
+export {
+  normalizeTraces,
+  defaultNormalizeOptions,
+  type NormalizeOptions,
+  type NormalizedTraces,
+} from "./normalize-traces";
+export {
+  normalizeMetrics,
+  GATEWAY_DURATION_METRIC,
+  HTTP_SERVER_DURATION_METRIC,
+  type NormalizedMetrics,
+} from "./normalize-metrics";
+export { rebucket } from "./rebucket";
+export { exportResponse, type PartialSuccess } from "./responses";
