@@ -22,8 +22,18 @@ const adminUrl =
 const dbName = `sy_drift_${randomBytes(5).toString("hex")}`;
 const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
 
-// Tables created only by raw SQL in migrations (none yet) are listed here with the reason they exist.
-const TABLES_OUTSIDE_PRISMA = new Set(["_prisma_migrations"]);
+// Tables created only by raw SQL in migrations are listed here with the reason they exist.
+// The telemetry tables are written and read over pg by @switchyard/telemetry-store (range-partitioned spans,
+// bulk unnest inserts, array columns with ON CONFLICT increments), which Prisma cannot model well.
+const TABLES_OUTSIDE_PRISMA = new Set([
+  "_prisma_migrations",
+  "telemetry_span",
+  "telemetry_rollup",
+  "telemetry_edge",
+  "telemetry_series_state",
+  "telemetry_batch",
+  "telemetry_ingest_stats",
+]);
 
 const SCALAR_TO_PG: Record<string, string> = {
   String: "text",
