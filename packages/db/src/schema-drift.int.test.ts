@@ -32,7 +32,6 @@ const TABLES_OUTSIDE_PRISMA = new Set([
   "telemetry_edge",
   "telemetry_series_state",
   "telemetry_batch",
-  "telemetry_ingest_stats",
 ]);
 
 const SCALAR_TO_PG: Record<string, string> = {

@@ -96,26 +96,17 @@ CREATE TABLE telemetry_series_state (
     PRIMARY KEY (organization_id, series_key)
 );
 
--- One row per written batch: a retried job whose marker exists is skipped (exactly-once effect).
+-- One row per written batch: a retried job whose marker exists is skipped (exactly-once effect). The counts
+-- make the per-organization ingest statistics (summed by day) without a hot row every batch would update.
 CREATE TABLE telemetry_batch (
     organization_id TEXT NOT NULL,
     batch_id TEXT NOT NULL,
     signal TEXT NOT NULL,
     written_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    items_stored INTEGER NOT NULL,
+    items_rejected INTEGER NOT NULL,
+    items_ignored INTEGER NOT NULL,
     PRIMARY KEY (organization_id, batch_id)
 );
 
-CREATE INDEX telemetry_batch_written_at_idx ON telemetry_batch (written_at);
-
--- What each organization sent per day, including what was rejected or ignored.
-CREATE TABLE telemetry_ingest_stats (
-    organization_id TEXT NOT NULL,
-    day DATE NOT NULL,
-    batches BIGINT NOT NULL DEFAULT 0,
-    spans_stored BIGINT NOT NULL DEFAULT 0,
-    spans_rejected BIGINT NOT NULL DEFAULT 0,
-    points_stored BIGINT NOT NULL DEFAULT 0,
-    points_ignored BIGINT NOT NULL DEFAULT 0,
-    points_rejected BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (organization_id, day)
-);
+CREATE INDEX telemetry_batch_written_at_idx ON telemetry_batch (organization_id, written_at);

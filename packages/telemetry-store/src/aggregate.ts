@@ -1,0 +1,144 @@
+import {
+  SpanKind,
+  SpanStatus,
+  type NormalizedSpan,
+  type RequestHistogramPoint,
+  type StatusClass,
+} from "@switchyard/contracts";
+import { addBuckets, bucketIndex, emptyBuckets } from "./histogram";
+
+export interface RollupRow {
+  minuteMs: number;
+  service: string;
+  route: string;
+  version: string;
+  statusClass: StatusClass;
+  source: "metrics" | "spans";
+  count: number;
+  errors: number;
+  durationSumMs: number;
+  buckets: number[];
+}
+
+const MINUTE_MS = 60_000;
+
+export function minuteOf(timeUs: number): number {
+  return Math.floor(timeUs / 1000 / MINUTE_MS) * MINUTE_MS;
+}
+
+export function statusClassOfCode(code: number | null): StatusClass {
+  if (code === null || code < 100 || code >= 600) return "unknown";
+  return `${Math.floor(code / 100)}xx` as StatusClass;
+}
+
+/** Sums rows that share a key, so one batch makes one upsert per (minute, dimensions). */
+export class RollupAccumulator {
+  private readonly rows = new Map<string, RollupRow>();
+
+  add(row: RollupRow): void {
+    const key = `${row.minuteMs}\0${row.service}\0${row.route}\0${row.version}\0${row.statusClass}\0${row.source}`;
+    const existing = this.rows.get(key);
+    if (!existing) {
+      this.rows.set(key, { ...row, buckets: [...row.buckets] });
+      return;
+    }
+    existing.count += row.count;
+    existing.errors += row.errors;
+    existing.durationSumMs += row.durationSumMs;
+    addBuckets(existing.buckets, row.buckets);
+  }
+
+  values(): RollupRow[] {
+    return [...this.rows.values()];
+  }
+}
+
+/**
+ * SERVER spans as span-source rollups: a service that only sends traces still gets RED. Route falls back
+ * to the span name; errors are 5xx responses and spans with ERROR status.
+ */
+export function rollupSpans(spans: readonly NormalizedSpan[], into: RollupAccumulator): void {
+  for (const span of spans) {
+    if (span.kind !== SpanKind.SERVER) continue;
+    const durationMs = span.durationUs / 1000;
+    const buckets = emptyBuckets();
+    buckets[bucketIndex(durationMs)] = 1;
+    const isError =
+      span.status === SpanStatus.ERROR || (span.httpStatusCode !== null && span.httpStatusCode >= 500);
+    into.add({
+      minuteMs: minuteOf(span.startUs),
+      service: span.service,
+      route: span.route ?? span.name,
+      version: span.version ?? "",
+      statusClass: statusClassOfCode(span.httpStatusCode),
+      source: "spans",
+      count: 1,
+      errors: isError ? 1 : 0,
+      durationSumMs: durationMs,
+      buckets,
+    });
+  }
+}
+
+/** The last point of a cumulative series as stored. */
+export interface SeriesState {
+  startUs: number;
+  timeUs: number;
+  count: number;
+  sumMs: number;
+  buckets: number[];
+}
+
+export interface DeltaResult {
+  /** Null when the point adds nothing (a duplicate or an older point than the state). */
+  delta: { count: number; sumMs: number; buckets: number[] } | null;
+  /** The state to keep; unchanged when the point is older than the state. */
+  state: SeriesState;
+}
+
+/**
+ * The increment a cumulative point adds over the series' stored state. A later start time, or a count that
+ * went down under the same start time, is a reset (the process restarted): the whole point is new.
+ */
+export function cumulativeDelta(point: RequestHistogramPoint, state: SeriesState | undefined): DeltaResult {
+  const next: SeriesState = {
+    startUs: point.startUs,
+    timeUs: point.timeUs,
+    count: point.count,
+    sumMs: point.sumMs,
+    buckets: point.buckets,
+  };
+  const whole = { delta: { count: point.count, sumMs: point.sumMs, buckets: point.buckets }, state: next };
+  if (!state || point.startUs > state.startUs) return whole;
+  // Older than the stored point (out of order, or a re-sent export): the newer point already included it.
+  if (point.startUs < state.startUs || point.timeUs <= state.timeUs) return { delta: null, state };
+  const wentDown =
+    point.count < state.count || point.buckets.some((count, i) => count < (state.buckets[i] ?? 0));
+  if (wentDown) return whole;
+  return {
+    delta: {
+      count: point.count - state.count,
+      sumMs: Math.max(0, point.sumMs - state.sumMs),
+      buckets: point.buckets.map((count, i) => count - (state.buckets[i] ?? 0)),
+    },
+    state: next,
+  };
+}
+
+export function pointRollup(
+  point: RequestHistogramPoint,
+  delta: { count: number; sumMs: number; buckets: number[] },
+): RollupRow {
+  return {
+    minuteMs: minuteOf(point.timeUs),
+    service: point.service,
+    route: point.route,
+    version: point.version,
+    statusClass: point.statusClass,
+    source: "metrics",
+    count: delta.count,
+    errors: point.statusClass === "5xx" ? delta.count : 0,
+    durationSumMs: delta.sumMs,
+    buckets: delta.buckets,
+  };
+}

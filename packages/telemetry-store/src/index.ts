@@ -1,0 +1,15 @@
+export { TelemetryWriter, type WriteResult } from "./writer";
+export {
+  TelemetryQueries,
+  foldRed,
+  type RedQuery,
+  type RedPoint,
+  type ServiceGraphEdge,
+  type StoredSpan,
+  type TraceSearchQuery,
+  type TraceSummary,
+} from "./queries";
+export { recomputeServiceGraph, applyRetention, type RetentionOptions } from "./maintenance";
+export { percentileFromBuckets, bucketIndex } from "./histogram";
+export { cumulativeDelta, type SeriesState } from "./aggregate";
+export { createPartition, partitionName } from "./partitions";

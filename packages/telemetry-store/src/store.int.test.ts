@@ -1,0 +1,205 @@
+import { createHash } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  LATENCY_BUCKET_COUNT,
+  SpanKind,
+  type NormalizedSpan,
+  type RequestHistogramPoint,
+  type TelemetryIngestPayload,
+} from "@switchyard/contracts";
+import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
+import {
+  applyRetention,
+  partitionName,
+  recomputeServiceGraph,
+  TelemetryQueries,
+  TelemetryWriter,
+} from "./index";
+
+let testDb: TestDatabase;
+let pool: pg.Pool;
+let writer: TelemetryWriter;
+let queries: TelemetryQueries;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: testDb.url, max: 4 });
+  writer = new TelemetryWriter(pool);
+  queries = new TelemetryQueries(pool);
+  for (const id of ["org_a", "org_b"])
+    await testDb.db.organization.create({ data: { id, name: id, slug: id } });
+});
+
+afterAll(async () => {
+  await pool.end();
+  await testDb.drop();
+});
+
+const NOW = Date.now();
+const MINUTE_START = Math.floor(NOW / 60_000) * 60_000 - 60_000;
+let batchCounter = 0;
+const batchId = () => createHash("sha256").update(`batch-${batchCounter++}`).digest("hex");
+
+function span(over: Partial<NormalizedSpan>): NormalizedSpan {
+  return {
+    traceId: "1".repeat(32),
+    spanId: "2".repeat(16),
+    parentSpanId: null,
+    service: "frontend",
+    name: "GET /",
+    kind: SpanKind.SERVER,
+    startUs: (MINUTE_START + 1_000) * 1000,
+    durationUs: 30_000,
+    status: 0,
+    route: "/",
+    version: null,
+    httpStatusCode: 200,
+    attributes: { "http.route": "/" },
+    ...over,
+  };
+}
+
+function traces(organizationId: string, spans: NormalizedSpan[], id = batchId()): TelemetryIngestPayload {
+  return { signal: "traces", organizationId, batchId: id, receivedAtMs: NOW, spans, rejected: 0 };
+}
+
+function histogram(over: Partial<RequestHistogramPoint>): RequestHistogramPoint {
+  const buckets = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
+  buckets[3] = over.count ?? 10;
+  return {
+    seriesKey: "series-1",
+    temporality: "cumulative",
+    service: "orders",
+    route: "orders",
+    version: "v1",
+    statusClass: "2xx",
+    startUs: (MINUTE_START - 600_000) * 1000,
+    timeUs: (MINUTE_START + 10_000) * 1000,
+    count: 10,
+    sumMs: 50,
+    buckets,
+    ...over,
+  };
+}
+
+function metrics(organizationId: string, points: RequestHistogramPoint[]): TelemetryIngestPayload {
+  return {
+    signal: "metrics",
+    organizationId,
+    batchId: batchId(),
+    receivedAtMs: NOW,
+    points,
+    ignored: 0,
+    rejected: 0,
+  };
+}
+
+const range = { from: new Date(MINUTE_START), to: new Date(MINUTE_START + 120_000), stepSeconds: 120 };
+
+describe("telemetry store", () => {
+  it("writes a batch once even when the same job runs twice, and keeps organizations apart", async () => {
+    const batch = traces("org_a", [span({}), span({ spanId: "3".repeat(16), httpStatusCode: 500 })]);
+    expect((await writer.write(batch)).duplicate).toBe(false);
+    expect((await writer.write(batch)).duplicate).toBe(true);
+    const again = await writer.write({ ...batch, batchId: batchId() });
+    expect(again.spans).toBe(2);
+
+    const red = await queries.red({ organizationId: "org_a", service: "frontend", ...range });
+    expect(red[0]).toMatchObject({ count: 4, errors: 2, errorRate: 0.5 });
+    expect(await queries.red({ organizationId: "org_b", ...range })).toMatchObject([{ count: 0 }]);
+    expect(await queries.traceById("org_a", "1".repeat(32))).toHaveLength(4);
+    expect(await queries.traceById("org_b", "1".repeat(32))).toEqual([]);
+  });
+
+  it("turns cumulative points into exact deltas and prefers metrics over spans for a service", async () => {
+    await writer.write(traces("org_a", [span({ service: "orders", traceId: "4".repeat(32) })]));
+    await writer.write(metrics("org_a", [histogram({})]));
+    await writer.write(metrics("org_a", [histogram({ count: 25, timeUs: (MINUTE_START + 70_000) * 1000 })]));
+    // Out of order and re-sent: adds nothing.
+    await writer.write(metrics("org_a", [histogram({ count: 10 })]));
+    // A restart (new start time) begins again from zero.
+    await writer.write(
+      metrics("org_a", [
+        histogram({
+          count: 3,
+          startUs: (MINUTE_START + 80_000) * 1000,
+          timeUs: (MINUTE_START + 90_000) * 1000,
+        }),
+      ]),
+    );
+    const red = await queries.red({ organizationId: "org_a", service: "orders", ...range });
+    expect(red[0]!.count).toBe(28);
+    const byVersion = await queries.red({
+      organizationId: "org_a",
+      service: "orders",
+      version: "v2",
+      ...range,
+    });
+    expect(byVersion[0]!.count).toBe(0);
+  });
+
+  it("finds traces by service, status and duration", async () => {
+    await writer.write(
+      traces("org_a", [
+        span({ traceId: "5".repeat(32), service: "search", durationUs: 900_000, status: 2 }),
+        span({ traceId: "6".repeat(32), service: "search", durationUs: 1_000 }),
+      ]),
+    );
+    const slowErrors = await queries.searchTraces({
+      organizationId: "org_a",
+      from: range.from,
+      to: range.to,
+      service: "search",
+      status: "error",
+      minDurationMs: 500,
+      limit: 10,
+    });
+    expect(slowErrors.map((t) => t.traceId)).toEqual(["5".repeat(32)]);
+    expect(
+      await queries.searchTraces({ organizationId: "org_b", from: range.from, to: range.to, limit: 10 }),
+    ).toEqual([]);
+  });
+
+  it("derives service-graph edges from parent and child spans written in different batches", async () => {
+    const traceId = "7".repeat(32);
+    await writer.write(
+      traces("org_b", [span({ traceId, spanId: "a".repeat(16), service: "web", kind: SpanKind.CLIENT })]),
+    );
+    await writer.write(
+      traces("org_b", [
+        span({
+          traceId,
+          spanId: "b".repeat(16),
+          parentSpanId: "a".repeat(16),
+          service: "api",
+          httpStatusCode: 502,
+        }),
+      ]),
+    );
+    await recomputeServiceGraph(pool, 5);
+    await recomputeServiceGraph(pool, 5);
+    const edges = await queries.serviceGraph({ organizationId: "org_b", from: range.from, to: range.to });
+    expect(edges).toEqual([
+      expect.objectContaining({ client: "web", server: "api", count: 1, errors: 1, errorRate: 1 }),
+    ]);
+    expect(await queries.serviceGraph({ organizationId: "org_a", from: range.from, to: range.to })).toEqual(
+      [],
+    );
+  });
+
+  it("creates partitions ahead and drops the ones past retention", async () => {
+    const old = Date.UTC(2026, 0, 1);
+    await writer.write(traces("org_a", [span({ startUs: (old + 1000) * 1000, traceId: "8".repeat(32) })]));
+    const result = await applyRetention(pool, {
+      retentionDays: 7,
+      partitionsAhead: 2,
+      rollupRetentionDays: 30,
+    });
+    expect(result.droppedPartitions).toContain(partitionName(old));
+    expect(await queries.traceById("org_a", "8".repeat(32))).toEqual([]);
+    const tomorrow = partitionName(Math.floor(NOW / 86_400_000) * 86_400_000 + 86_400_000);
+    const { rows } = await pool.query("SELECT 1 FROM pg_class WHERE relname = $1", [tomorrow]);
+    expect(rows).toHaveLength(1);
+  });
+});
