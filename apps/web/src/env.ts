@@ -1,8 +1,13 @@
 import { z } from "zod";
-import { databaseUrl, loadEnv, logLevel } from "@switchyard/env";
+import { databaseUrl, loadEnv, logLevel, redisUrl } from "@switchyard/env";
 
 export const webEnvSchema = z.object({
   DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  SWITCHYARD_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "use letters, digits, - and _ (at most 64)")
+    .default("switchyard"),
   BETTER_AUTH_SECRET: z
     .string({ error: "required — a random secret of at least 32 characters (openssl rand -hex 32)" })
     .min(32, "must be at least 32 characters (openssl rand -hex 32)"),

@@ -27,7 +27,7 @@ export async function findAgentByToken(db: Database, token: string) {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const agent = await db.agent.findUnique({
     where: { tokenHash: hashAgentToken(token) },
-    select: { id: true, name: true, organizationId: true, groupId: true, revokedAt: true, status: true },
+    select: { id: true, name: true, organizationId: true, groupId: true, revokedAt: true },
   });
   return agent && !agent.revokedAt ? agent : null;
 }

@@ -14,6 +14,8 @@ export const auditActions = [
   "agent.create",
   "agent.revoke",
   "agent.offline",
+  "agent.online",
+  "config.revision_commit",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

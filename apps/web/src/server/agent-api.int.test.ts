@@ -1,0 +1,223 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashAgentToken } from "@switchyard/api";
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from "@switchyard/test-fixtures";
+import {
+  commitRevision,
+  createRevisionNotifier,
+  handleAgentRequest,
+  type RevisionNotifier,
+} from "@switchyard/traffic";
+import {
+  eventually,
+  GatewayProcess,
+  startUpstreams,
+  type Upstream,
+} from "../../../gateway/src/testing/processes";
+
+/**
+ * The control plane's agent API (the same handler the web app mounts at /api/agent/v1/*) with a real gateway
+ * process talking to it over HTTP, on a real Postgres and Redis: revisions reach the gateway, acks and
+ * heartbeats are recorded, an invalid revision is refused and the previous one keeps serving, and an agent
+ * that was away gets only the latest revision.
+ */
+
+let testDb: TestDatabase;
+let redis: TestRedis;
+let notifier: RevisionNotifier;
+let server: Server;
+let controlPlaneUrl = "";
+let upstreams: Upstream[] = [];
+let gateway: GatewayProcess | undefined;
+const token = `sy_agt_${randomBytes(32).toString("base64url")}`;
+const ids = { organization: "org-agent-api", group: "", agent: "" };
+
+function config(tag: string, strategy = "round_robin") {
+  return {
+    routes: [
+      {
+        id: "users",
+        match: { pathPrefix: "/api/users" },
+        service: "users",
+        responseHeaders: { set: { "x-config": tag } },
+      },
+    ],
+    services: {
+      users: { strategy, targets: upstreams.map((u) => ({ id: u.name, url: u.url, weight: 1 })) },
+    },
+  };
+}
+
+async function commit(tag: string, strategy?: string) {
+  const latest = await testDb.db.configRevision.findFirst({
+    where: { groupId: ids.group },
+    orderBy: { number: "desc" },
+  });
+  const revision = await commitRevision(testDb.db, {
+    organizationId: ids.organization,
+    groupId: ids.group,
+    baseNumber: latest?.number ?? null,
+    config: config(tag, strategy),
+    message: tag,
+    author: null,
+  });
+  await notifier.announce(ids.group, revision.number);
+  return revision;
+}
+
+async function servedTag(): Promise<string | undefined> {
+  const response = await fetch(`${gateway!.url}/api/users/1`);
+  await response.arrayBuffer();
+  return response.status === 200 ? (response.headers.get("x-config") ?? undefined) : undefined;
+}
+
+const ackFor = (revisionId: string) =>
+  testDb.db.configAck.findUnique({ where: { agentId_revisionId: { agentId: ids.agent, revisionId } } });
+
+function startGateway(dir?: string) {
+  return GatewayProcess.start({
+    ...(dir ? { dir } : {}),
+    bootstrap: {
+      controlPlaneUrl,
+      agentToken: token,
+      agentId: "edge-1",
+      controlPlane: { watchWaitSeconds: 5, backoffBaseMs: 50, backoffMaxMs: 500, heartbeatIntervalMs: 300 },
+    },
+  });
+}
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  redis = createTestRedis();
+  notifier = createRevisionNotifier({ redisUrl: redis.url, prefix: redis.prefix });
+  const { db } = testDb;
+  await db.organization.create({ data: { id: ids.organization, name: "Agent API", slug: "agent-api" } });
+  const group = await db.gatewayGroup.create({ data: { organizationId: ids.organization, name: "edge" } });
+  const agent = await db.agent.create({
+    data: {
+      organizationId: ids.organization,
+      groupId: group.id,
+      name: "edge-1",
+      tokenHash: hashAgentToken(token),
+      tokenPrefix: token.slice(0, 13),
+    },
+  });
+  Object.assign(ids, { group: group.id, agent: agent.id });
+
+  server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const abort = new AbortController();
+    res.on("close", () => abort.abort());
+    const request = new Request(new URL(req.url ?? "/", controlPlaneUrl), {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: req.method === "GET" ? undefined : Buffer.concat(chunks),
+      signal: abort.signal,
+    });
+    const response = await handleAgentRequest(request, { db, notifier });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  controlPlaneUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstreams = await startUpstreams([
+    ["users-a", "v1"],
+    ["users-b", "v1"],
+  ]);
+});
+
+afterAll(async () => {
+  await gateway?.remove();
+  await Promise.all(upstreams.map((u) => u.stop()));
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await notifier?.close();
+  await redis?.cleanup();
+  await testDb?.drop();
+});
+
+describe("agent API with a real gateway", () => {
+  it("refuses an unknown token with 401", async () => {
+    const response = await fetch(`${controlPlaneUrl}/api/agent/v1/config?after=0&waitSeconds=1`, {
+      headers: { authorization: "Bearer sy_agt_not-a-real-token" },
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+  });
+
+  it("delivers a revision, records the ack with its propagation time, and marks the agent online", async () => {
+    const first = await commit("rev-1");
+    gateway = await startGateway();
+    await eventually(
+      async () => ((await servedTag()) === "rev-1" ? true : undefined),
+      10_000,
+      "rev-1 served",
+    );
+    const ack = await eventually(() => ackFor(first.id).then((a) => a ?? undefined), 5_000, "ack of rev-1");
+    expect(ack).toMatchObject({ status: "applied" });
+
+    const second = await commit("rev-2");
+    await eventually(async () => ((await servedTag()) === "rev-2" ? true : undefined), 5_000, "rev-2 served");
+    const secondAck = await eventually(
+      () => ackFor(second.id).then((a) => a ?? undefined),
+      5_000,
+      "ack of rev-2",
+    );
+    // A watch was waiting, so the change arrived without polling: well under the 5 s watch.
+    expect(secondAck.propagationMs).toBeLessThan(1_000);
+
+    const agent = await eventually(
+      () =>
+        testDb.db.agent
+          .findUniqueOrThrow({ where: { id: ids.agent } })
+          .then((a) =>
+            (a.lastHeartbeat as { revisionInUse?: number } | null)?.revisionInUse === 2 ? a : undefined,
+          ),
+      5_000,
+      "a heartbeat reporting revision 2",
+    );
+    expect(agent).toMatchObject({ status: "ONLINE", appliedRevision: 2, configSource: "control_plane" });
+    expect(agent.lastHeartbeat).toMatchObject({ agentId: "edge-1", revisionInUse: 2 });
+    const online = await testDb.db.auditEvent.count({
+      where: { action: "agent.online", targetId: ids.agent },
+    });
+    expect(online).toBe(1);
+  });
+
+  it("an invalid revision is refused with the field named, and the previous one keeps serving", async () => {
+    const bad = await commit("rev-3-bad", "no_such_strategy");
+    const ack = await eventually(
+      () => ackFor(bad.id).then((a) => a ?? undefined),
+      5_000,
+      "ack of the bad revision",
+    );
+    expect(ack.status).toBe("rejected");
+    expect(JSON.stringify(ack.errors)).toContain("services.users.strategy");
+    expect(await servedTag()).toBe("rev-2");
+    const agent = await testDb.db.agent.findUniqueOrThrow({ where: { id: ids.agent } });
+    expect(agent.appliedRevision).toBe(2);
+  });
+
+  it("an agent that was away applies only the latest revision when it returns", async () => {
+    const dir = gateway!.dir;
+    await gateway!.stop();
+    const missed = [await commit("rev-4"), await commit("rev-5"), await commit("rev-6")];
+    gateway = await startGateway(dir);
+    await eventually(
+      async () => ((await servedTag()) === "rev-6" ? true : undefined),
+      10_000,
+      "rev-6 served",
+    );
+    await eventually(() => ackFor(missed[2]!.id).then((a) => a ?? undefined), 5_000, "ack of rev-6");
+    expect(await ackFor(missed[0]!.id)).toBeNull();
+    expect(await ackFor(missed[1]!.id)).toBeNull();
+  });
+});
