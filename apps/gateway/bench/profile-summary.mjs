@@ -6,7 +6,10 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-const { values, positionals } = parseArgs({ options: { top: { type: "string", default: "30" } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { top: { type: "string", default: "30" } },
+  allowPositionals: true,
+});
 if (positionals.length !== 1) {
   console.error("usage: node bench/profile-summary.mjs <file.cpuprofile> [--top N]");
   process.exit(2);
@@ -53,9 +56,11 @@ for (const [id, count] of selfSamples) {
 // Percentages are of busy time: idle samples are the part of the run when the gateway was not under load.
 const busy = total - (byArea.get("idle") ?? 0);
 byArea.delete("idle");
-byFunction.delete("(idle)  :1");
+byFunction.delete("(idle)  :0");
 const pct = (count) => `${((count / busy) * 100).toFixed(1).padStart(5)}%`;
 console.log(`${total} samples, ${busy} busy\n\nby area (self time, % of busy):`);
-for (const [where, count] of [...byArea].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(count)}  ${where}`);
+for (const [where, count] of [...byArea].sort((a, b) => b[1] - a[1]))
+  console.log(`  ${pct(count)}  ${where}`);
 console.log(`\ntop ${top} functions (self time, % of busy):`);
-for (const [key, count] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(count)}  ${key}`);
+for (const [key, count] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+  console.log(`  ${pct(count)}  ${key}`);

@@ -151,11 +151,11 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
     (this.req.socket as ClientSocket)[kExchanges]?.push(this);
     const req = this.req;
     const head = scanRequestHeaders(req.rawHeaders);
-    this.requestId =
-      head.requestId !== undefined && isUsableRequestId(head.requestId)
-        ? head.requestId
-        : this.env.ids.requestId();
     this.startTrace(head.traceparent);
+    // Without a usable id from the client, the gateway's span id doubles as the request id: unique per
+    // request, and it leads straight to the span.
+    this.requestId =
+      head.requestId !== undefined && isUsableRequestId(head.requestId) ? head.requestId : this.spanId;
 
     const target = parseRequestTarget(req.url ?? "/");
     if (!target.ok) return this.fail("bad_request", target.reason);

@@ -87,7 +87,7 @@ export class ProxyServer implements ProxyEnvironment {
     this.inflight++;
     const config = this.active;
     if (config === null) {
-      writeErrorResponse(res, "not_ready", this.ids.requestId(), ["retry-after", "1"], this.draining);
+      writeErrorResponse(res, "not_ready", this.ids.spanId(), ["retry-after", "1"], this.draining);
       this.inflight--;
       return;
     }

@@ -4,8 +4,11 @@ import { findHeader } from "../proxy/raw-headers";
 /** Everything the table needs to decide whether a route matches, precomputed once per revision. */
 export interface RouteMatcher {
   readonly priority: number;
-  /** Lower-cased host, or `*.example.com` stored as the suffix `.example.com`. */
-  readonly host: { readonly exact: string } | { readonly suffix: string } | null;
+  /**
+   * Lower-cased host, or `*.example.com` stored as the suffix `.example.com`. One object shape for
+   * both kinds keeps the property reads in `match` monomorphic.
+   */
+  readonly host: { readonly exact: string | null; readonly suffix: string | null } | null;
   readonly exactPath: string | null;
   readonly pathPrefix: string | null;
   /** Bit set of {@link methodBit}; 0 accepts any method. */
@@ -37,7 +40,7 @@ export function methodMaskOf(methods: readonly HttpMethod[] | undefined): number
 
 export function hostMatcherOf(host: string | undefined): RouteMatcher["host"] {
   if (host === undefined) return null;
-  return host.startsWith("*.") ? { suffix: host.slice(1) } : { exact: host };
+  return host.startsWith("*.") ? { exact: null, suffix: host.slice(1) } : { exact: host, suffix: null };
 }
 
 /**
@@ -91,8 +94,9 @@ function compareSpecificity(a: RouteMatcher, b: RouteMatcher): number {
 }
 
 function hostMatches(matcher: NonNullable<RouteMatcher["host"]>, host: string): boolean {
-  if ("exact" in matcher) return matcher.exact === host;
-  return host.length > matcher.suffix.length && host.endsWith(matcher.suffix);
+  if (matcher.exact !== null) return matcher.exact === host;
+  const suffix = matcher.suffix!;
+  return host.length > suffix.length && host.endsWith(suffix);
 }
 
 function headersMatch(wanted: RouteMatcher["headers"], rawHeaders: readonly string[]): boolean {

@@ -184,7 +184,8 @@ function compileRoute(
     exactPath: route.match.path ?? null,
     pathPrefix: route.match.pathPrefix ?? null,
     methodMask: methodMaskOf(route.match.methods),
-    headers: route.match.headers,
+    // Same object shape for every matcher (value present or not), for monomorphic reads.
+    headers: route.match.headers.map((header) => ({ name: header.name, value: header.value })),
     service,
     stripPrefix: route.stripPrefix ?? null,
     timeoutMs: route.timeoutMs,
