@@ -3,12 +3,16 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { JobName, JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
 import type { Logger } from "@switchyard/observability";
+import type { TelemetryWriter } from "@switchyard/telemetry-store";
+import type { Pool } from "pg";
 import { describePayloadProblems, InvalidJobPayloadError, isJobName } from "@switchyard/queue";
 import type { JobRegistry } from "./registry";
 
 export interface ProcessorDependencies {
   registry: JobRegistry;
   db: Database;
+  telemetryPool: Pool;
+  telemetryWriter: TelemetryWriter;
   logger: Logger;
 }
 
@@ -17,7 +21,13 @@ export interface ProcessorDependencies {
  * job's schema and runs the handler inside a span. A job that is unknown or whose payload does not parse
  * fails permanently (UnrecoverableError): retrying cannot fix it, and its failedReason names the field.
  */
-export function createJobProcessor({ registry, db, logger }: ProcessorDependencies) {
+export function createJobProcessor({
+  registry,
+  db,
+  telemetryPool,
+  telemetryWriter,
+  logger,
+}: ProcessorDependencies) {
   // Created here rather than at import so they bind to the meter provider that startTelemetry registered.
   const tracer = trace.getTracer("@switchyard/worker");
   const duration = metrics.getMeter("@switchyard/worker").createHistogram("switchyard.worker.job.duration", {
@@ -36,6 +46,8 @@ export function createJobProcessor({ registry, db, logger }: ProcessorDependenci
       try {
         return await runHandler(registry, name, job, {
           db,
+          telemetryPool,
+          telemetryWriter,
           logger: logger.child({ jobId: job.id, jobName: name }),
           jobId: job.id ?? "",
           attempt: job.attemptsMade + 1,

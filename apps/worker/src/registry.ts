@@ -1,10 +1,16 @@
 import { jobPayloads, type JobName, type JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
 import type { Logger } from "@switchyard/observability";
+import type { Pool } from "pg";
+import type { TelemetryWriter } from "@switchyard/telemetry-store";
 import { markAgentsOffline } from "./jobs/mark-agents-offline";
+import { applyTelemetryRetention, ingestTelemetry, recomputeTelemetryGraph } from "./jobs/telemetry";
 
 export interface JobContext {
   db: Database;
+  /** A plain pg pool for the telemetry tables, which are written in bulk outside Prisma. */
+  telemetryPool: Pool;
+  telemetryWriter: TelemetryWriter;
   /** Carries the job's id and name on every line. */
   logger: Logger;
   jobId: string;
@@ -23,4 +29,10 @@ export type JobRegistry = { [N in JobName]: JobDefinition<N> };
 
 export const jobRegistry: JobRegistry = {
   "agents.mark-offline": { schema: jobPayloads["agents.mark-offline"], handler: markAgentsOffline },
+  "telemetry.ingest": { schema: jobPayloads["telemetry.ingest"], handler: ingestTelemetry },
+  "telemetry.service-graph": {
+    schema: jobPayloads["telemetry.service-graph"],
+    handler: recomputeTelemetryGraph,
+  },
+  "telemetry.retention": { schema: jobPayloads["telemetry.retention"], handler: applyTelemetryRetention },
 };

@@ -1,4 +1,6 @@
 import { Worker, type Queue } from "bullmq";
+import pg from "pg";
+import { TelemetryWriter } from "@switchyard/telemetry-store";
 import { createDb } from "@switchyard/db";
 import type { Logger } from "@switchyard/observability";
 import {
@@ -32,6 +34,14 @@ export interface WorkerRuntime {
 export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { logger, prefix } = options;
   const db = createDb(options.databaseUrl);
+  const telemetryPool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: (options.concurrency ?? 4) + 2,
+  });
+  telemetryPool.on("error", (error) =>
+    logger.warn({ err: error }, "idle telemetry database connection failed"),
+  );
+  const telemetryWriter = new TelemetryWriter(telemetryPool);
   const onRedisError = (role: string) => (error: Error) =>
     logger.warn({ err: error, role }, "Redis connection error; reconnecting");
   // Producer and worker roles get their own connections: the worker's blocking commands must not queue
@@ -45,7 +55,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     onError: onRedisError("worker"),
   });
 
-  const processJob = createJobProcessor({ registry: jobRegistry, db, logger });
+  const processJob = createJobProcessor({
+    registry: jobRegistry,
+    db,
+    telemetryPool,
+    telemetryWriter,
+    logger,
+  });
   const workers = queueNames.map((name) => {
     const worker = new Worker(name, processJob, {
       connection: workerConnection,
@@ -72,7 +88,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       await Promise.all([closeRedisConnection(producerConnection), closeRedisConnection(workerConnection)]);
-      await db.$disconnect();
+      await Promise.all([db.$disconnect(), telemetryPool.end()]);
     })();
     return closing;
   };

@@ -57,8 +57,9 @@ async function seedOrganization(db: Database) {
 async function waitForJob(id: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // State first, then the job: a job read before its state changed would carry stale attempt counts.
+    const state = await inspector.getJobState(id);
     const job = await inspector.getJob(id);
-    const state = await job?.getState();
     if (job && (state === "completed" || state === "failed")) return { job, state };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { telemetryIngestPayloadSchema } from "./telemetry";
 
 /**
  * Payloads of the BullMQ jobs that cross process boundaries (web -> worker, scheduler -> worker).
@@ -9,6 +10,18 @@ export const jobPayloads = {
   "agents.mark-offline": z.object({
     /** Agents whose last heartbeat is older than this are marked offline. */
     silentAfterMs: z.number().int().positive().default(60_000),
+  }),
+  /** One accepted OTLP upload, normalised. Idempotent: a batch whose marker exists is skipped. */
+  "telemetry.ingest": telemetryIngestPayloadSchema,
+  /** Recomputes service-graph edges for the recent minutes from stored spans. */
+  "telemetry.service-graph": z.object({
+    lookbackMinutes: z.number().int().positive().max(60).default(5),
+  }),
+  /** Creates day partitions ahead and drops raw data older than the retention. */
+  "telemetry.retention": z.object({
+    retentionDays: z.number().int().positive().max(90).default(7),
+    partitionsAhead: z.number().int().nonnegative().max(14).default(2),
+    rollupRetentionDays: z.number().int().positive().max(400).default(30),
   }),
 } as const;
 

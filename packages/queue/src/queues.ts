@@ -1,12 +1,15 @@
 import type { JobName } from "@switchyard/contracts";
 
 /** Every BullMQ queue the platform uses. The worker runs one BullMQ Worker per queue. */
-export const queueNames = ["agents"] as const;
+export const queueNames = ["agents", "telemetry"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /** Which queue carries each job. Adding a job to `jobPayloads` without a queue here fails to compile. */
 export const jobQueues: Record<JobName, QueueName> = {
   "agents.mark-offline": "agents",
+  "telemetry.ingest": "telemetry",
+  "telemetry.service-graph": "telemetry",
+  "telemetry.retention": "telemetry",
 };
 
 export function queueForJob(name: JobName): QueueName {

@@ -1,0 +1,33 @@
+import type { JobPayload } from "@switchyard/contracts";
+import { applyRetention, recomputeServiceGraph, type WriteResult } from "@switchyard/telemetry-store";
+import type { JobContext } from "../registry";
+
+/**
+ * Writes one accepted OTLP batch. The writer's batch marker makes a retry after a crash (or a second run of
+ * the same job) write nothing twice; a failure here leaves the job to BullMQ's retries.
+ */
+export async function ingestTelemetry(
+  payload: JobPayload<"telemetry.ingest">,
+  { telemetryWriter, logger }: JobContext,
+): Promise<WriteResult> {
+  const result = await telemetryWriter.write(payload);
+  if (result.duplicate) logger.info({ batchId: payload.batchId }, "batch already written; skipped");
+  return result;
+}
+
+export async function recomputeTelemetryGraph(
+  payload: JobPayload<"telemetry.service-graph">,
+  { telemetryPool }: JobContext,
+): Promise<{ edges: number }> {
+  return recomputeServiceGraph(telemetryPool, payload.lookbackMinutes);
+}
+
+export async function applyTelemetryRetention(
+  payload: JobPayload<"telemetry.retention">,
+  { telemetryPool, logger }: JobContext,
+) {
+  const result = await applyRetention(telemetryPool, payload);
+  if (result.droppedPartitions.length > 0)
+    logger.info({ dropped: result.droppedPartitions }, "dropped expired span partitions");
+  return result;
+}
