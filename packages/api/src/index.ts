@@ -4,7 +4,6 @@ import type { AppRouter } from "./root";
 export { appRouter, type AppRouter } from "./root";
 export { createContext, ORGANIZATION_HEADER, type Context, type ContextDeps } from "./context";
 export { createCallerFactory } from "./trpc";
-export { bearerToken, findAgentByToken, hashAgentToken } from "./agent-token";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -5,7 +5,7 @@ import {
   heartbeatSchema,
   type ConfigWatchResponse,
 } from "@switchyard/contracts";
-import { bearerToken, findAgentByToken } from "@switchyard/api";
+import { bearerToken, findAgentByToken } from "./agent-token";
 import { recordAuditEvent, type Database, type Prisma } from "@switchyard/db";
 import type { z } from "zod";
 import type { RevisionNotifier } from "./notifier";

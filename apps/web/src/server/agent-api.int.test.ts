@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashAgentToken } from "@switchyard/api";
+import { hashAgentToken } from "@switchyard/traffic";
 import {
   createTestDatabase,
   createTestRedis,

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { byIdInput, createAgentInput, listAgentsInput } from "@switchyard/contracts";
 import { Prisma, recordAuditEvent } from "@switchyard/db";
-import { generateAgentToken } from "../agent-token";
+import { generateAgentToken } from "@switchyard/traffic";
 import { actorOf } from "../audit-actor";
 import { createTRPCRouter, organizationProcedure, roleProcedure } from "../trpc";
 
