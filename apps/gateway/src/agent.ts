@@ -30,6 +30,20 @@ export interface AgentOptions {
 
 const ACK_ATTEMPTS = 5;
 const TELEMETRY_SHUTDOWN_MS = 3_000;
+const ACK_SHUTDOWN_GRACE_MS = 2_000;
+
+/** Resolves "done" when `work` settles in time, "timeout" otherwise (the work is left to itself). */
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<"done" | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => "done" as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The running agent: proxy and admin listeners, the config source (local file or control plane),
@@ -231,7 +245,7 @@ export class GatewayAgent {
         backoffMaxMs: options.backoffMaxMs,
       },
     );
-    const latest = await this.watcher.fetchLatest();
+    const latest = await this.watcher.fetchLatest(options.startupTimeoutMs);
     if (latest !== null) this.watcher.deliver(latest);
     if (this.manager.current === null) {
       const lastKnownGood = await this.applyLastKnownGood(
@@ -329,15 +343,10 @@ export class GatewayAgent {
 
   /** A last export, bounded: an unreachable collector must not hold the process after a drain. */
   private async flushTelemetry(telemetry: Telemetry): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), TELEMETRY_SHUTDOWN_MS);
-    });
-    const result = await Promise.race([telemetry.shutdown().then(() => "flushed" as const), timedOut]).catch(
+    const result = await withTimeout(telemetry.shutdown(), TELEMETRY_SHUTDOWN_MS).catch(
       (error: Error) => error.message,
     );
-    clearTimeout(timer);
-    if (result !== "flushed") this.log("warn", "final telemetry export did not complete", { result });
+    if (result !== "done") this.log("warn", "final telemetry export did not complete", { result });
   }
 
   private async shutdown(): Promise<void> {
@@ -346,11 +355,12 @@ export class GatewayAgent {
     await this.fileSource?.stop();
     const { abandoned } = await this.proxy.drain(this.bootstrap.drainTimeoutMs);
     if (abandoned > 0) this.log("warn", "drain timed out", { abandoned });
-    await Promise.all(this.pendingAcks);
+    // Acks still on their way get a moment; heartbeats are best-effort and are simply cut off.
+    await withTimeout(Promise.all(this.pendingAcks), ACK_SHUTDOWN_GRACE_MS);
     await this.targets.closeAll(abandoned > 0);
     if (this.telemetry !== null) await this.flushTelemetry(this.telemetry);
     this.accessLog?.close();
-    await this.client?.close();
+    await this.client?.destroy();
     await this.admin.close();
   }
 }

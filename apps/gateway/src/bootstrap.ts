@@ -37,6 +37,8 @@ export const bootstrapSchema = z
         backoffBaseMs: z.number().int().min(10).max(60_000).default(500),
         backoffMaxMs: z.number().int().min(100).max(600_000).default(30_000),
         heartbeatIntervalMs: z.number().int().min(100).max(600_000).default(10_000),
+        /** How long the first read may take before the agent serves its last-known-good revision. */
+        startupTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
       })
       .prefault({}),
     telemetry: z

@@ -1,3 +1,8 @@
+import { copyFile, mkdir, mkdtemp } from "node:fs/promises";
+import { createServer } from "node:http";
+import { type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { eventually, GatewayProcess, startUpstreams, type Upstream } from "./testing/processes";
@@ -164,6 +169,34 @@ describe("control plane source", () => {
     );
     expect((await gateway.status()).configSource).toBe("control_plane");
   }, 30_000);
+
+  it("does not wait long for a control plane that accepts connections but never answers", async () => {
+    const hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const dir = await mkdtemp(join(tmpdir(), "switchyard-gateway-"));
+    await mkdir(join(dir, "state"));
+    await copyFile(
+      join(gateway.dir, "state", "last-known-good.json"),
+      join(dir, "state", "last-known-good.json"),
+    );
+    const startedAt = Date.now();
+    const patient = await GatewayProcess.start({
+      dir,
+      bootstrap: {
+        controlPlaneUrl: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`,
+        agentToken: TOKEN,
+        controlPlane: { ...controlPlaneSettings, startupTimeoutMs: 500 },
+      },
+    });
+    try {
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+      expect(await patient.status()).toMatchObject({ ready: true, configSource: "last_known_good" });
+    } finally {
+      await patient.remove();
+      hanging.close();
+      hanging.closeAllConnections();
+    }
+  });
 
   it("reports a refused agent token and stays not ready without a revision", async () => {
     const stranger = await GatewayProcess.start({

@@ -71,8 +71,9 @@ export class ControlPlaneClient {
     return this.post(agentApiPaths.heartbeat, heartbeat);
   }
 
-  async close(): Promise<void> {
-    await this.dispatcher.close();
+  /** Cuts whatever is still in flight (a held watch, a heartbeat): used once the agent has drained. */
+  async destroy(): Promise<void> {
+    await this.dispatcher.destroy();
   }
 
   private async post(path: string, body: unknown): Promise<void> {

@@ -43,10 +43,14 @@ export class ControlPlaneWatcher {
     private readonly options: WatcherOptions,
   ) {}
 
-  /** A short first read so that startup falls back to last-known-good quickly when nothing answers. */
-  async fetchLatest(waitSeconds = 1): Promise<ConfigRevision | null> {
+  /**
+   * A short first read, bounded by `timeoutMs`, so that startup falls back to last-known-good quickly
+   * when the control plane is down or hangs.
+   */
+  async fetchLatest(timeoutMs: number): Promise<ConfigRevision | null> {
     try {
-      const result = await this.client.watch(this.lastSeen, waitSeconds, this.abort.signal);
+      const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]);
+      const result = await this.client.watch(this.lastSeen, 1, signal);
       this.onSuccess();
       if (result.kind === "unauthorized") {
         this.markUnauthorized();
