@@ -13,3 +13,12 @@ export { recomputeServiceGraph, applyRetention, type RetentionOptions } from "./
 export { percentileFromBuckets, bucketIndex } from "./histogram";
 export { cumulativeDelta, type SeriesState } from "./aggregate";
 export { createPartition, partitionName } from "./partitions";
+export {
+  redBreakdown,
+  serviceGraphSummary,
+  totalsOf,
+  type BreakdownKey,
+  type BreakdownQuery,
+  type RedSeries,
+  type RedTotals,
+} from "./breakdown";
