@@ -9,6 +9,8 @@ export interface ContextDeps {
   db: Database;
   /** The control plane's public URL, used in links and agent start commands. */
   publicUrl: string;
+  /** Wakes the config watches of a group's agents after a revision is committed. */
+  announceRevision(groupId: string, number: number): Promise<void>;
 }
 
 export async function createContext(deps: ContextDeps, headers: Headers) {

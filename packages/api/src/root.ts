@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { gatewayGroupRouter } from "./routers/gateway-group";
 import { memberRouter } from "./routers/member";
 import { organizationRouter } from "./routers/organization";
+import { trafficRouter } from "./routers/traffic";
 import { viewerRouter } from "./routers/viewer";
 import { createTRPCRouter } from "./trpc";
 
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   gatewayGroup: gatewayGroupRouter,
   agent: agentRouter,
   audit: auditRouter,
+  traffic: trafficRouter,
 });
 
 export type AppRouter = typeof appRouter;

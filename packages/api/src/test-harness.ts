@@ -8,8 +8,18 @@ import { createCallerFactory } from "./trpc";
  * Drives the real router, auth and database the way the web app does, minus HTTP: each "user" is a real
  * better-auth session whose cookie is sent as a header on every call.
  */
-export function createApiHarness(db: Database) {
+export function createApiHarness(
+  db: Database,
+  options: { announceRevision?: (groupId: string, number: number) => Promise<void> } = {},
+) {
   const publicUrl = "http://localhost:3999";
+  /** Revisions announced to agents, for tests that do not run a notifier of their own. */
+  const announced: Array<{ groupId: string; number: number }> = [];
+  const announceRevision =
+    options.announceRevision ??
+    (async (groupId: string, number: number) => {
+      announced.push({ groupId, number });
+    });
   const auth: Auth = createAuth({
     db,
     secret: "integration-test-secret-0123456789abcdef",
@@ -36,8 +46,8 @@ export function createApiHarness(db: Database) {
     const headers = new Headers();
     if (cookie) headers.set("cookie", cookie);
     if (organizationSlug) headers.set("x-switchyard-org", organizationSlug);
-    return createCaller(await createContext({ auth, db, publicUrl }, headers));
+    return createCaller(await createContext({ auth, db, publicUrl, announceRevision }, headers));
   }
 
-  return { auth, signUp, anonymous: (slug?: string) => callerFor(null, slug), publicUrl };
+  return { auth, signUp, anonymous: (slug?: string) => callerFor(null, slug), publicUrl, announced };
 }

@@ -8,3 +8,6 @@ export {
   type CommitRevisionInput,
   type CommittedRevision,
 } from "./revisions";
+export { revisionStatus, type RevisionStatus, type AgentRevisionState } from "./revision-status";
+export { ConfigEditError, setCanaryPercent, setRouteRateLimit, setTargetWeights } from "./config-edits";
+export { diffConfigs, type DiffLine } from "./revision-diff";
