@@ -1,18 +1,20 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/components/ui";
+import { Suspense } from "react";
+import { Loading, PageHeader } from "@/components/ui";
+import { TrafficView } from "./traffic-view";
 
 export const metadata: Metadata = { title: "Traffic" };
 
-export default function Page() {
+export default function TrafficPage() {
   return (
     <>
       <PageHeader
         title="Traffic"
-        description="Weights, canary splits and rate limits, pushed to every gateway of a group."
+        description="Weights, canary splits and rate limits. Every change is a numbered revision, pushed to every agent of the group."
       />
-      <EmptyState title="No routes configured yet">
-        Traffic control needs a gateway group with at least one agent. Register one on the Agents page.
-      </EmptyState>
+      <Suspense fallback={<Loading />}>
+        <TrafficView />
+      </Suspense>
     </>
   );
 }
