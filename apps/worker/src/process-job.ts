@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { JobName, JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
 import type { Logger } from "@switchyard/observability";
+import type { RevisionNotifier } from "@switchyard/traffic";
 import type { TelemetryWriter } from "@switchyard/telemetry-store";
 import type { Pool } from "pg";
 import { describePayloadProblems, InvalidJobPayloadError, isJobName } from "@switchyard/queue";
@@ -13,6 +14,7 @@ export interface ProcessorDependencies {
   db: Database;
   telemetryPool: Pool;
   telemetryWriter: TelemetryWriter;
+  revisions: RevisionNotifier;
   logger: Logger;
 }
 
@@ -26,6 +28,7 @@ export function createJobProcessor({
   db,
   telemetryPool,
   telemetryWriter,
+  revisions,
   logger,
 }: ProcessorDependencies) {
   // Created here rather than at import so they bind to the meter provider that startTelemetry registered.
@@ -48,6 +51,7 @@ export function createJobProcessor({
           db,
           telemetryPool,
           telemetryWriter,
+          revisions,
           logger: logger.child({ jobId: job.id, jobName: name }),
           jobId: job.id ?? "",
           attempt: job.attemptsMade + 1,

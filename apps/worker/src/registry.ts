@@ -3,7 +3,9 @@ import type { Database } from "@switchyard/db";
 import type { Logger } from "@switchyard/observability";
 import type { Pool } from "pg";
 import type { TelemetryWriter } from "@switchyard/telemetry-store";
+import type { RevisionNotifier } from "@switchyard/traffic";
 import { markAgentsOffline } from "./jobs/mark-agents-offline";
+import { publishRevision } from "./jobs/publish-revision";
 import { applyTelemetryRetention, ingestTelemetry, recomputeTelemetryGraph } from "./jobs/telemetry";
 
 export interface JobContext {
@@ -11,6 +13,8 @@ export interface JobContext {
   /** A plain pg pool for the telemetry tables, which are written in bulk outside Prisma. */
   telemetryPool: Pool;
   telemetryWriter: TelemetryWriter;
+  /** Wakes agents' config watches on every web process. */
+  revisions: RevisionNotifier;
   /** Carries the job's id and name on every line. */
   logger: Logger;
   jobId: string;
@@ -35,4 +39,5 @@ export const jobRegistry: JobRegistry = {
     handler: recomputeTelemetryGraph,
   },
   "telemetry.retention": { schema: jobPayloads["telemetry.retention"], handler: applyTelemetryRetention },
+  "config.publish": { schema: jobPayloads["config.publish"], handler: publishRevision },
 };

@@ -1,5 +1,6 @@
 import { Worker, type Queue } from "bullmq";
 import pg from "pg";
+import { createRevisionNotifier } from "@switchyard/traffic";
 import { TelemetryWriter } from "@switchyard/telemetry-store";
 import { createDb } from "@switchyard/db";
 import type { Logger } from "@switchyard/observability";
@@ -55,11 +56,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     onError: onRedisError("worker"),
   });
 
+  const revisions = createRevisionNotifier({ redisUrl: options.redisUrl, prefix });
   const processJob = createJobProcessor({
     registry: jobRegistry,
     db,
     telemetryPool,
     telemetryWriter,
+    revisions,
     logger,
   });
   const workers = queueNames.map((name) => {
@@ -88,6 +91,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       await Promise.all([closeRedisConnection(producerConnection), closeRedisConnection(workerConnection)]);
+      await revisions.close();
       await Promise.all([db.$disconnect(), telemetryPool.end()]);
     })();
     return closing;

@@ -1,6 +1,13 @@
 import type { Auth } from "@switchyard/auth";
 import type { Database } from "@switchyard/db";
 
+export interface PublishedRevision {
+  id: string;
+  organizationId: string;
+  groupId: string;
+  number: number;
+}
+
 /** The header the web client sets to the organization slug of the page it is on. */
 export const ORGANIZATION_HEADER = "x-switchyard-org";
 
@@ -9,8 +16,8 @@ export interface ContextDeps {
   db: Database;
   /** The control plane's public URL, used in links and agent start commands. */
   publicUrl: string;
-  /** Wakes the config watches of a group's agents after a revision is committed. */
-  announceRevision(groupId: string, number: number): Promise<void>;
+  /** Hands a committed revision to the publish pipeline, which wakes the group's agents and follows their acks. */
+  publishRevision(revision: PublishedRevision): Promise<void>;
 }
 
 export async function createContext(deps: ContextDeps, headers: Headers) {

@@ -2,7 +2,13 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root";
 
 export { appRouter, type AppRouter } from "./root";
-export { createContext, ORGANIZATION_HEADER, type Context, type ContextDeps } from "./context";
+export {
+  createContext,
+  ORGANIZATION_HEADER,
+  type Context,
+  type ContextDeps,
+  type PublishedRevision,
+} from "./context";
 export { createCallerFactory } from "./trpc";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

@@ -1,7 +1,7 @@
 import { createAuth, type Auth } from "@switchyard/auth";
 import type { Database } from "@switchyard/db";
 import { appRouter } from "./root";
-import { createContext } from "./context";
+import { createContext, type PublishedRevision } from "./context";
 import { createCallerFactory } from "./trpc";
 
 /**
@@ -10,15 +10,15 @@ import { createCallerFactory } from "./trpc";
  */
 export function createApiHarness(
   db: Database,
-  options: { announceRevision?: (groupId: string, number: number) => Promise<void> } = {},
+  options: { publishRevision?: (revision: PublishedRevision) => Promise<void> } = {},
 ) {
   const publicUrl = "http://localhost:3999";
-  /** Revisions announced to agents, for tests that do not run a notifier of their own. */
-  const announced: Array<{ groupId: string; number: number }> = [];
-  const announceRevision =
-    options.announceRevision ??
-    (async (groupId: string, number: number) => {
-      announced.push({ groupId, number });
+  /** Revisions handed to the publish pipeline, for tests that do not run a worker of their own. */
+  const published: PublishedRevision[] = [];
+  const publishRevision =
+    options.publishRevision ??
+    (async (revision: PublishedRevision) => {
+      published.push(revision);
     });
   const auth: Auth = createAuth({
     db,
@@ -46,8 +46,8 @@ export function createApiHarness(
     const headers = new Headers();
     if (cookie) headers.set("cookie", cookie);
     if (organizationSlug) headers.set("x-switchyard-org", organizationSlug);
-    return createCaller(await createContext({ auth, db, publicUrl, announceRevision }, headers));
+    return createCaller(await createContext({ auth, db, publicUrl, publishRevision }, headers));
   }
 
-  return { auth, signUp, anonymous: (slug?: string) => callerFor(null, slug), publicUrl, announced };
+  return { auth, signUp, anonymous: (slug?: string) => callerFor(null, slug), publicUrl, published };
 }

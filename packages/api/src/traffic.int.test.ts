@@ -58,7 +58,7 @@ describe("traffic revisions", () => {
       message: "Initial routes",
     });
     expect(first.number).toBe(1);
-    expect(harness.announced).toContainEqual({ groupId, number: 1 });
+    expect(harness.published).toContainEqual(expect.objectContaining({ groupId, number: 1 }));
     const current = await inOrg.traffic.current({ groupId });
     expect(current.revision).toMatchObject({
       number: 1,

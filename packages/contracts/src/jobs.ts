@@ -17,6 +17,14 @@ export const jobPayloads = {
   "telemetry.service-graph": z.object({
     lookbackMinutes: z.number().int().positive().max(60).default(5),
   }),
+  /** Wakes a group's agents for a new revision and follows their acknowledgements until the deadline. */
+  "config.publish": z.object({
+    organizationId: z.string().min(1),
+    groupId: z.string().min(1),
+    revisionId: z.string().min(1),
+    revisionNumber: z.number().int().positive(),
+    convergeWithinMs: z.number().int().positive().max(300_000).default(15_000),
+  }),
   /** Creates day partitions ahead and drops raw data older than the retention. */
   "telemetry.retention": z.object({
     retentionDays: z.number().int().positive().max(90).default(7),

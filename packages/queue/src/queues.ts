@@ -1,7 +1,8 @@
 import type { JobName } from "@switchyard/contracts";
 
 /** Every BullMQ queue the platform uses. The worker runs one BullMQ Worker per queue. */
-export const queueNames = ["agents", "telemetry"] as const;
+// Config publishes get a queue of their own so they never wait behind a telemetry backlog.
+export const queueNames = ["agents", "telemetry", "config"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /** Which queue carries each job. Adding a job to `jobPayloads` without a queue here fails to compile. */
@@ -10,6 +11,7 @@ export const jobQueues: Record<JobName, QueueName> = {
   "telemetry.ingest": "telemetry",
   "telemetry.service-graph": "telemetry",
   "telemetry.retention": "telemetry",
+  "config.publish": "config",
 };
 
 export function queueForJob(name: JobName): QueueName {

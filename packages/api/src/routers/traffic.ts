@@ -82,7 +82,7 @@ async function commitChange(
       message: input.message,
       author: { userId: ctx.user.id, label: ctx.user.email },
     });
-    await ctx.announceRevision(revision.groupId, revision.number);
+    await ctx.publishRevision({ ...revision, organizationId: ctx.organization.id });
     return { number: revision.number, createdAt: revision.createdAt };
   } catch (error) {
     if (error instanceof RevisionConflictError)

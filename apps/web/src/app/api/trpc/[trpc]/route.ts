@@ -4,19 +4,7 @@ import { getDb } from "@switchyard/db";
 import { webEnv } from "@/env";
 import { getAuth } from "@/server/auth";
 import { logger } from "@/server/logger";
-import { getRevisionNotifier } from "@/server/revision-notifier";
-
-/**
- * Wakes the group's agents. If Redis is unreachable the revision is still committed and every web process's
- * watches fall back to polling the database, so agents converge within about a second; say so in the log.
- */
-async function announceRevision(groupId: string, number: number) {
-  await getRevisionNotifier()
-    .announce(groupId, number)
-    .catch((error: unknown) =>
-      logger.warn({ err: error, groupId, number }, "could not announce revision; agents will poll"),
-    );
-}
+import { publishRevision } from "@/server/publish-revision";
 
 function handler(req: Request) {
   return fetchRequestHandler({
@@ -25,7 +13,7 @@ function handler(req: Request) {
     req,
     createContext: () =>
       createContext(
-        { auth: getAuth(), db: getDb(), publicUrl: webEnv().SWITCHYARD_PUBLIC_URL, announceRevision },
+        { auth: getAuth(), db: getDb(), publicUrl: webEnv().SWITCHYARD_PUBLIC_URL, publishRevision },
         req.headers,
       ),
     onError({ error, path }) {

@@ -1,0 +1,42 @@
+import type { PublishedRevision } from "@switchyard/api";
+import { createJobProducer, createRedisConnection, type JobProducer } from "@switchyard/queue";
+import { webEnv } from "@/env";
+import { logger } from "@/server/logger";
+
+const globalForProducer = globalThis as unknown as { switchyardJobProducer?: JobProducer };
+
+function producer(): JobProducer {
+  globalForProducer.switchyardJobProducer ??= createJobProducer({
+    connection: createRedisConnection(webEnv().REDIS_URL, "producer", {
+      connectionName: "switchyard-web-producer",
+      onError: (error) => logger.warn({ err: error }, "Redis connection error (job producer); reconnecting"),
+    }),
+    prefix: webEnv().SWITCHYARD_QUEUE_PREFIX,
+  });
+  return globalForProducer.switchyardJobProducer;
+}
+
+/**
+ * Hands a committed revision to the publish job (one per revision: the job id makes a retry harmless).
+ * When Redis is unreachable the revision stays committed and the agents' watches, which then poll the
+ * database, still pick it up within about a second; the log says so.
+ */
+export async function publishRevision(revision: PublishedRevision): Promise<void> {
+  await producer()
+    .enqueue(
+      "config.publish",
+      {
+        organizationId: revision.organizationId,
+        groupId: revision.groupId,
+        revisionId: revision.id,
+        revisionNumber: revision.number,
+      },
+      { jobId: `config.publish-${revision.id}` },
+    )
+    .catch((error: unknown) =>
+      logger.warn(
+        { err: error, revision: revision.number, groupId: revision.groupId },
+        "publish job not enqueued; agents will poll",
+      ),
+    );
+}
