@@ -9,6 +9,7 @@ const config: NextConfig = {
     "@switchyard/db",
     "@switchyard/env",
     "@switchyard/observability",
+    "@switchyard/queue",
     "@switchyard/traffic",
   ],
   // Loaded by Node at run time rather than bundled: native-ish or dynamically required server packages.
