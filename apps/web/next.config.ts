@@ -14,6 +14,9 @@ const config: NextConfig = {
   ],
   // Loaded by Node at run time rather than bundled: native-ish or dynamically required server packages.
   serverExternalPackages: [
+    // BullMQ loads its Lua scripts from its own directory, so it and its Redis client stay unbundled.
+    "bullmq",
+    "ioredis",
     "pg",
     "pino",
     "@opentelemetry/sdk-node",
