@@ -8,17 +8,22 @@ const config: NextConfig = {
     "@switchyard/contracts",
     "@switchyard/db",
     "@switchyard/env",
+    "@switchyard/ingest",
     "@switchyard/observability",
+    "@switchyard/otlp",
     "@switchyard/queue",
+    "@switchyard/telemetry-store",
     "@switchyard/traffic",
   ],
   // Loaded by Node at run time rather than bundled: native-ish or dynamically required server packages.
   serverExternalPackages: [
-    // BullMQ loads its Lua scripts from its own directory, so it and its Redis client stay unbundled.
-    "bullmq",
-    "ioredis",
     "pg",
     "pino",
+    // BullMQ loads its Lua scripts from its own directory; the OTLP protobuf definitions are generated code.
+    "bullmq",
+    "ioredis",
+    "protobufjs",
+    "@opentelemetry/otlp-transformer",
     "@opentelemetry/sdk-node",
     "@opentelemetry/auto-instrumentations-node",
   ],

@@ -139,6 +139,18 @@ describe("telemetry store", () => {
     expect(byVersion[0]!.count).toBe(0);
   });
 
+  it("counts a new cumulative series once when two of its batches are written at the same time", async () => {
+    const series = { seriesKey: "series-concurrent", service: "billing" };
+    await Promise.all([
+      writer.write(metrics("org_a", [histogram({ ...series, count: 10 })])),
+      writer.write(
+        metrics("org_a", [histogram({ ...series, count: 12, timeUs: (MINUTE_START + 20_000) * 1000 })]),
+      ),
+    ]);
+    const red = await queries.red({ organizationId: "org_a", service: "billing", ...range });
+    expect(red[0]!.count).toBe(12);
+  });
+
   it("finds traces by service, status and duration", async () => {
     await writer.write(
       traces("org_a", [

@@ -127,7 +127,16 @@ async function metricRollups(
   }
   if (cumulative.length === 0) return;
   const keys = [...new Set(cumulative.map((p) => p.seriesKey))].sort();
-  // Locks the series rows in key order; a series seen for the first time is locked by its insert below.
+  // Two batches of one new series must not both take it as "first seen": a placeholder row (start_us -1)
+  // is inserted first, so the second writer waits on the first's insert and then reads its committed state.
+  // Rows are taken in key order so concurrent batches cannot deadlock.
+  await client.query(
+    `INSERT INTO telemetry_series_state (organization_id, series_key, start_us, time_us, count, duration_sum_ms,
+       buckets)
+     SELECT $1, key, -1, -1, 0, 0, '{}' FROM unnest($2::text[]) AS key ORDER BY key
+     ON CONFLICT (organization_id, series_key) DO NOTHING`,
+    [organizationId, keys],
+  );
   const existing = await client.query<{
     series_key: string;
     start_us: string;
@@ -142,6 +151,7 @@ async function metricRollups(
   );
   const states = new Map<string, SeriesState>();
   for (const row of existing.rows) {
+    if (Number(row.start_us) < 0) continue;
     states.set(row.series_key, {
       startUs: Number(row.start_us),
       timeUs: Number(row.time_us),

@@ -1,0 +1,217 @@
+import { createHash } from "node:crypto";
+import type { NormalizedSpan, RequestHistogramPoint, TelemetryIngestPayload } from "@switchyard/contracts";
+import {
+  decodeMetricsRequest,
+  decodeTraceRequest,
+  defaultNormalizeOptions,
+  exportResponse,
+  gunzipBody,
+  normalizeMetrics,
+  normalizeTraces,
+  OtlpBodyTooLargeError,
+  OtlpDecodeError,
+  otlpFormatOf,
+  type OtlpFormat,
+} from "@switchyard/otlp";
+import type { Authenticate } from "./authenticate";
+import type { IngestQueue } from "./ingest-queue";
+
+export type Signal = "traces" | "metrics";
+
+export interface IngestLimits {
+  /** Largest body as sent (compressed or not). */
+  maxBodyBytes: number;
+  /** Largest body after gzip is inflated. */
+  maxDecompressedBytes: number;
+  /** Waiting jobs above which uploads are refused with 429 until the writers catch up. */
+  maxQueueDepth: number;
+  /** Seconds exporters are asked to wait on 429 and 503. */
+  retryAfterSeconds: number;
+}
+
+export const defaultIngestLimits: IngestLimits = {
+  maxBodyBytes: 8 * 1024 * 1024,
+  maxDecompressedBytes: 32 * 1024 * 1024,
+  maxQueueDepth: 2_000,
+  retryAfterSeconds: 5,
+};
+
+export interface IngestHandlerOptions {
+  authenticate: Authenticate;
+  queue: IngestQueue;
+  limits?: Partial<IngestLimits>;
+  /** Reports failures the client cannot act on (Redis down); never the payloads. */
+  onError?: (error: unknown, context: { signal: Signal; status: number }) => void;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+function errorResponse(error: HttpError): Response {
+  return Response.json(
+    { code: error.status, message: error.message },
+    { status: error.status, headers: error.headers },
+  );
+}
+
+function bearerToken(authorization: string | null): string | null {
+  return authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? null;
+}
+
+/** Reads the body, refusing as soon as it passes `maxBytes` instead of buffering whatever is sent. */
+async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) throw new HttpError(413, `the body is larger than ${maxBytes} bytes`);
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new HttpError(413, `the body is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+type Normalized =
+  | {
+      signal: "traces";
+      spans: NormalizedSpan[];
+      count: number;
+      ignored: 0;
+      rejected: number;
+      message: string;
+    }
+  | {
+      signal: "metrics";
+      points: RequestHistogramPoint[];
+      count: number;
+      ignored: number;
+      rejected: number;
+      message: string;
+    };
+
+function normalize(signal: Signal, body: Uint8Array, format: OtlpFormat, nowMs: number): Normalized {
+  const options = defaultNormalizeOptions(nowMs);
+  if (signal === "traces") {
+    const { spans, rejected, rejectionMessage } = normalizeTraces(decodeTraceRequest(body, format), options);
+    return { signal, spans, count: spans.length, ignored: 0, rejected, message: rejectionMessage };
+  }
+  const { points, ignored, rejected, rejectionMessage } = normalizeMetrics(
+    decodeMetricsRequest(body, format),
+    options,
+  );
+  return { signal, points, count: points.length, ignored, rejected, message: rejectionMessage };
+}
+
+/**
+ * The OTLP/HTTP export endpoint for one signal. Answers fast: authenticate, check limits and backpressure,
+ * decode and validate, enqueue, and return the OTLP response. A 2xx is only sent once the batch is stored
+ * in Redis, so nothing acknowledged can be lost before the worker writes it.
+ */
+export function createOtlpHandler(signal: Signal, options: IngestHandlerOptions) {
+  const limits = { ...defaultIngestLimits, ...options.limits };
+  const retryAfter = { "retry-after": String(limits.retryAfterSeconds) };
+
+  async function handle(request: Request): Promise<Response> {
+    if (request.method !== "POST") throw new HttpError(405, "use POST", { allow: "POST" });
+    const token = bearerToken(request.headers.get("authorization"));
+    if (!token) throw new HttpError(401, "missing Authorization: Bearer <agent token or ingest key>");
+    const principal = await options.authenticate(token);
+    if (!principal) throw new HttpError(401, "the token is unknown or revoked");
+
+    const format = otlpFormatOf(request.headers.get("content-type"));
+    if (!format)
+      throw new HttpError(415, "content type must be application/x-protobuf or application/json", {
+        accept: "application/x-protobuf, application/json",
+      });
+    const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+    if (encoding !== "gzip" && encoding !== "identity")
+      throw new HttpError(415, `content encoding "${encoding}" is not supported; use gzip or none`);
+
+    let depth: number;
+    try {
+      depth = await options.queue.depth();
+    } catch (error) {
+      options.onError?.(error, { signal, status: 503 });
+      throw new HttpError(503, "the ingest queue is unavailable; retry later", retryAfter);
+    }
+    if (depth > limits.maxQueueDepth)
+      throw new HttpError(
+        429,
+        `the ingest queue is full (${depth} batches waiting); retry later`,
+        retryAfter,
+      );
+
+    const raw = await readBody(request, limits.maxBodyBytes);
+    let body: Uint8Array;
+    let normalized: ReturnType<typeof normalize>;
+    try {
+      body = encoding === "gzip" ? gunzipBody(raw, limits.maxDecompressedBytes) : raw;
+      if (body.byteLength > limits.maxDecompressedBytes)
+        throw new OtlpBodyTooLargeError(`the body is larger than ${limits.maxDecompressedBytes} bytes`);
+      normalized = normalize(signal, body, format, Date.now());
+    } catch (error) {
+      if (error instanceof OtlpBodyTooLargeError) throw new HttpError(413, error.message);
+      if (error instanceof OtlpDecodeError) throw new HttpError(400, error.message);
+      throw error;
+    }
+
+    if (normalized.count > 0 || normalized.ignored > 0 || normalized.rejected > 0) {
+      const batchId = createHash("sha256")
+        .update(principal.organizationId)
+        .update("\0")
+        .update(signal)
+        .update("\0")
+        .update(body)
+        .digest("hex");
+      const base = {
+        organizationId: principal.organizationId,
+        batchId,
+        receivedAtMs: Date.now(),
+        rejected: normalized.rejected,
+      };
+      const payload: TelemetryIngestPayload =
+        normalized.signal === "traces"
+          ? { ...base, signal: "traces", spans: normalized.spans }
+          : { ...base, signal: "metrics", points: normalized.points, ignored: normalized.ignored };
+      try {
+        await options.queue.add(payload);
+      } catch (error) {
+        options.onError?.(error, { signal, status: 503 });
+        throw new HttpError(503, "the ingest queue is unavailable; retry later", retryAfter);
+      }
+    }
+    const response = exportResponse(signal, format, {
+      rejected: normalized.rejected,
+      errorMessage: normalized.message,
+    });
+    return new Response(response.body as string | Uint8Array<ArrayBuffer>, {
+      status: 200,
+      headers: { "content-type": response.contentType },
+    });
+  }
+
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await handle(request);
+    } catch (error) {
+      if (error instanceof HttpError) return errorResponse(error);
+      options.onError?.(error, { signal, status: 500 });
+      return errorResponse(new HttpError(500, "internal error while accepting the upload"));
+    }
+  };
+}
