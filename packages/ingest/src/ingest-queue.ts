@@ -77,7 +77,7 @@ export function createIngestQueue(options: {
 /** Waits for the first connection (at start-up) up to `timeoutMs`; rejects at once when it was lost. */
 async function untilReady(connection: Redis, timeoutMs: number): Promise<void> {
   if (connection.status === "ready") return;
-  if (connection.status !== "connecting" && connection.status !== "wait")
+  if (!["wait", "connecting", "connect"].includes(connection.status))
     throw new Error(`Redis connection is ${connection.status}`);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
