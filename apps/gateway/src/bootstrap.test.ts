@@ -52,6 +52,19 @@ describe("parseBootstrap", () => {
     });
   });
 
+  it("exports telemetry to the control plane unless another OTLP endpoint is set", () => {
+    const managed = { controlPlaneUrl: "http://cp:3000", agentToken: "secret-token" };
+    expect(parseBootstrap(managed, "/", {})).toMatchObject({
+      ok: true,
+      bootstrap: { telemetry: { otlpEndpoint: "http://cp:3000" } },
+    });
+    expect(
+      parseBootstrap({ ...managed, telemetry: { otlpEndpoint: "http://collector:4318" } }, "/", {}),
+    ).toMatchObject({ ok: true, bootstrap: { telemetry: { otlpEndpoint: "http://collector:4318" } } });
+    const local = parseBootstrap({ configFile: "a.json" }, "/", {});
+    expect(local.ok && local.bootstrap.telemetry.otlpEndpoint).toBeUndefined();
+  });
+
   it("names the bad field", () => {
     const result = parseBootstrap(
       { configFile: "a.json", listen: { port: 70_000 }, telemetry: { traceSampleRate: 2 }, colour: "red" },

@@ -109,6 +109,12 @@ export function parseBootstrap(
       ...bootstrap,
       stateDir: anchor(bootstrap.stateDir),
       configFile: bootstrap.configFile === undefined ? undefined : anchor(bootstrap.configFile),
+      // The control plane ingests OTLP at its own /v1/traces and /v1/metrics, so an agent managed by one
+      // exports there out of the box.
+      telemetry: {
+        ...bootstrap.telemetry,
+        otlpEndpoint: bootstrap.telemetry.otlpEndpoint ?? bootstrap.controlPlaneUrl,
+      },
       accessLog: {
         ...bootstrap.accessLog,
         path: bootstrap.accessLog.path === undefined ? undefined : anchor(bootstrap.accessLog.path),

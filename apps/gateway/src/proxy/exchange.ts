@@ -59,8 +59,6 @@ const enum Phase {
   Done,
 }
 
-// Listeners are module-level functions that find their exchange on the emitter, so a request costs
-// no closure allocations.
 /**
  * Installed once per client connection by the server. A closed connection reaches every exchange on it,
  * including pipelined ones whose responses Node has not attached to the socket yet (and which would
@@ -75,6 +73,8 @@ function onClientSocketClose(this: ClientSocket): void {
   if (exchanges === undefined || exchanges.length === 0) return;
   for (const exchange of [...exchanges]) exchange.onClientClose();
 }
+// Listeners are module-level functions that find their exchange on the emitter, so a request costs
+// no closure allocations.
 function onResponseDrain(this: ServerResponse & Carrier): void {
   this[kExchange]?.onClientDrain();
 }
@@ -92,6 +92,11 @@ function runRetry(exchange: ProxyExchange): void {
  * One proxied request, from routing to the last byte, doubling as undici's dispatch handler. The
  * revision it started on is held for its whole life, which is what makes a config swap atomic for
  * in-flight requests.
+ *
+ * It implements undici 7's original handler interface (`onConnect`, `onHeaders`, `onData`, ...), which
+ * the types mark deprecated: it is what undici's HTTP/1 client calls natively, with raw header buffers,
+ * whereas the newer `onRequestStart`/`onResponseStart` interface is adapted per request through a
+ * wrapper object and a parsed header object.
  */
 export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
   now = 0;
