@@ -385,8 +385,11 @@ async function main() {
     for (let round = 1; round <= options.rounds; round++) {
       for (const target of targets) {
         const result = await runWrk(target.url, options.duration, options.connections, options.pin);
-        console.log(`  round ${round} ${target.name.padEnd(8)} ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(2)} ms`);
-        if (results[target.name] === undefined || result.rps > results[target.name].rps) results[target.name] = result;
+        console.log(
+          `  round ${round} ${target.name.padEnd(8)} ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(2)} ms`,
+        );
+        if (results[target.name] === undefined || result.rps > results[target.name].rps)
+          results[target.name] = result;
       }
     }
 
