@@ -1,6 +1,7 @@
 import { agentRouter } from "./routers/agent";
 import { auditRouter } from "./routers/audit";
 import { gatewayGroupRouter } from "./routers/gateway-group";
+import { ingestKeyRouter } from "./routers/ingest-key";
 import { memberRouter } from "./routers/member";
 import { organizationRouter } from "./routers/organization";
 import { trafficRouter } from "./routers/traffic";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   gatewayGroup: gatewayGroupRouter,
   agent: agentRouter,
   audit: auditRouter,
+  ingestKey: ingestKeyRouter,
   traffic: trafficRouter,
 });
 

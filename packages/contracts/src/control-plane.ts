@@ -65,6 +65,9 @@ export const createGatewayGroupInput = z.object({
 
 export const createAgentInput = z.object({ groupId: idSchema, name: resourceNameSchema });
 
+/** An organization ingest key for OTLP senders; the name says which service or team holds it. */
+export const createIngestKeyInput = z.object({ name: resourceNameSchema });
+
 export const listAgentsInput = z.object({ groupId: idSchema.optional() }).default({});
 
 export const listAuditEventsInput = z

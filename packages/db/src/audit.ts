@@ -14,6 +14,8 @@ export const auditActions = [
   "agent.create",
   "agent.revoke",
   "agent.offline",
+  "ingest_key.create",
+  "ingest_key.revoke",
   "agent.online",
   "config.revision_commit",
 ] as const;

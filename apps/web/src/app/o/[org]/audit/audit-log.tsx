@@ -18,6 +18,8 @@ const actionLabels: Record<string, string> = {
   "agent.create": "registered agent",
   "agent.revoke": "revoked agent",
   "agent.offline": "marked offline agent",
+  "ingest_key.create": "created ingest key",
+  "ingest_key.revoke": "revoked ingest key",
 };
 
 export function AuditLog() {
