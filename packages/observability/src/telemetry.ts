@@ -109,7 +109,8 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
     // Logs go to stdout as JSON (see createLogger); an empty list keeps the SDK from adding an OTLP log exporter.
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation(),
+      // The control plane ingests OTLP itself: tracing its own ingest requests would feed on itself.
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isOtlpIngestPath(request.url) }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),
       new IORedisInstrumentation(),
@@ -127,4 +128,9 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
       return stopping;
     },
   };
+}
+
+/** The OTLP/HTTP ingest paths (`/v1/traces`, `/v1/metrics`, `/v1/logs`), with or without a query string. */
+export function isOtlpIngestPath(url: string | undefined): boolean {
+  return url !== undefined && /^\/v1\/(traces|metrics|logs)(\?|$)/.test(url);
 }
