@@ -1,7 +1,7 @@
 // `npm run up`: the whole product on this machine with demo data. Installs what is missing, finds Postgres
 // and Redis, migrates and seeds, builds, starts web and worker, and prints the URL and the demo login.
 // Ctrl-C stops everything it started.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
@@ -35,6 +35,41 @@ function authSecret() {
   return readFileSync(file, "utf8").trim();
 }
 
+/**
+ * The demo organization's ingest key for the control plane's own telemetry (web and worker appear on the
+ * service map). The key is kept in .switchyard/ so later runs reuse it; only its hash is in the database,
+ * and a key someone revoked in Settings is replaced rather than revived.
+ */
+async function selfTelemetryKey() {
+  const file = path.join(root, ".switchyard/self-telemetry-key");
+  // Imported here: on a fresh clone the packages exist only after ensureDependencies().
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const hashOf = (key) => createHash("sha256").update(key).digest("hex");
+    let key = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+    if (key) {
+      const { rows } = await client.query(`SELECT "revokedAt" FROM "IngestKey" WHERE "keyHash" = $1`, [
+        hashOf(key),
+      ]);
+      if (rows[0]?.revokedAt) key = "";
+      else if (rows.length === 1) return key;
+    }
+    key ||= `sy_ing_${randomBytes(32).toString("base64url")}`;
+    await client.query(
+      `INSERT INTO "IngestKey" (id, "organizationId", name, "keyHash", "keyPrefix")
+       VALUES ($1, 'demo-org', 'switchyard self-telemetry', $2, $3) ON CONFLICT ("keyHash") DO NOTHING`,
+      [randomBytes(12).toString("hex"), hashOf(key), key.slice(0, 13)],
+    );
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, key, { mode: 0o600 });
+    return key;
+  } finally {
+    await client.end();
+  }
+}
+
 ensureDependencies();
 await ensurePostgres(databaseUrl);
 await ensureRedis(redisUrl);
@@ -59,7 +94,11 @@ run(
 
 const port = await freePort(Number(process.env.PORT ?? 3000));
 const publicUrl = process.env.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${port}`;
+const ingestKey = await selfTelemetryKey();
 const env = {
+  // Web and worker send their own traces and metrics to this control plane's OTLP ingest.
+  OTEL_EXPORTER_OTLP_ENDPOINT: publicUrl,
+  OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${ingestKey}`,
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,
   BETTER_AUTH_SECRET: authSecret(),
