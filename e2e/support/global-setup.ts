@@ -5,6 +5,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { startDemoStack } from "./demo-stack";
 import { e2ePort } from "./ports";
 
 /**
@@ -124,5 +125,19 @@ export default async function globalSetup() {
     await teardown();
     throw error;
   }
-  return teardown;
+  let demo: Awaited<ReturnType<typeof startDemoStack>>;
+  try {
+    demo = await startDemoStack({
+      databaseUrl: env.DATABASE_URL,
+      controlPlaneUrl: env.SWITCHYARD_PUBLIC_URL,
+    });
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  process.env.SWITCHYARD_E2E_DEMO = JSON.stringify(demo.info);
+  return async () => {
+    await demo.stop();
+    await teardown();
+  };
 }

@@ -18,8 +18,9 @@ test("an admin sets up a gateway group and agent, invites a viewer who cannot cr
     await page.getByRole("button", { name: "Create group" }).click();
     await expect(page.getByText(`${groupName} · 0/0 online`)).toBeVisible();
 
-    await page.getByLabel("Agent name").fill("gw-e2e-1");
-    await page.getByRole("button", { name: "Register agent" }).click();
+    const groupCard = page.locator("section", { hasText: `${groupName} · ` });
+    await groupCard.getByLabel("Agent name").fill("gw-e2e-1");
+    await groupCard.getByRole("button", { name: "Register agent" }).click();
     const token = page.getByTestId("agent-token");
     await expect(token).toContainText(/sy_agt_[A-Za-z0-9_-]{43}/);
     await expect(token).toContainText("SWITCHYARD_AGENT_TOKEN=");

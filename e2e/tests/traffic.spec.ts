@@ -14,9 +14,7 @@ const config = {
   },
 };
 
-test("an operator configures a group, moves the canary with the keyboard, reads the diff and reverts", async ({
-  page,
-}) => {
+test("an operator configures a group, sets the canary, reads the diff and reverts", async ({ page }) => {
   const groupName = `traffic-${Date.now().toString(36)}`;
   await signInAsAdmin(page);
   await page.getByRole("link", { name: "Agents" }).click();
@@ -45,10 +43,10 @@ test("an operator configures a group, moves the canary with the keyboard, reads 
     await expect(page.getByTestId("propagation").first()).toHaveText("no agents in this group yet");
   });
 
-  await test.step("the canary moves by keyboard and is sent when the key is released", async () => {
+  await test.step("the canary is set and sent when focus moves on", async () => {
     const slider = page.getByLabel("Canary share of orders");
-    await slider.focus();
-    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    await slider.fill("5");
+    await slider.blur();
     await expect(page.getByRole("heading", { name: "Revision 2" })).toBeVisible();
     await expect(page.getByTestId("canary-value-orders")).toContainText("5%");
     await expect(page.getByTestId("revision-2")).toContainText("Canary of orders to 5%");

@@ -16,3 +16,4 @@ export { NO_FAULTS, type FaultSettings } from "./service/faults";
 export { clearFaults, getFaults, setFaults, type FaultRequest } from "./admin-client";
 export { USERS, PRODUCTS, SEED_ORDERS, type User, type Product, type Order } from "./service/catalog";
 export { ConfigError } from "./validation";
+export { demoGatewayConfig } from "./gateway-config";

@@ -1,10 +1,23 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+
+// Keyboard users step with arrow keys; one revision per adjustment, not per key press.
+const KEYBOARD_SETTLE_MS = 600;
+const ADJUSTING_KEYS = new Set([
+  "ArrowLeft",
+  "ArrowRight",
+  "ArrowUp",
+  "ArrowDown",
+  "Home",
+  "End",
+  "PageUp",
+  "PageDown",
+]);
 
 /**
- * A canary percentage that is sent when the person lets go (pointer up, or a key released), not on every
- * step of a drag, so one gesture makes one revision.
+ * A canary percentage that is sent when the person lets go: on pointer release, when focus leaves, or once
+ * the keys have been still for a moment. One gesture makes one revision.
  */
 export function CanarySlider({
   serviceId,
@@ -20,9 +33,17 @@ export function CanarySlider({
   onCommit: (percent: number) => void;
 }) {
   const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value]);
+  const settleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latestDraft = useRef(value);
+  useEffect(() => {
+    setDraft(value);
+    latestDraft.current = value;
+  }, [value]);
+  useEffect(() => () => clearTimeout(settleTimer.current), []);
+
   const commit = () => {
-    if (draft !== value) onCommit(draft);
+    clearTimeout(settleTimer.current);
+    if (latestDraft.current !== value) onCommit(latestDraft.current);
   };
   const id = `canary-${serviceId}`;
   return (
@@ -43,15 +64,17 @@ export function CanarySlider({
         step={1}
         value={draft}
         disabled={disabled}
-        onChange={(e) => setDraft(Number(e.target.value))}
+        onChange={(e) => {
+          const next = Number(e.target.value);
+          latestDraft.current = next;
+          setDraft(next);
+        }}
         onPointerUp={commit}
+        onBlur={commit}
         onKeyUp={(e) => {
-          if (
-            ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"].includes(
-              e.key,
-            )
-          )
-            commit();
+          if (!ADJUSTING_KEYS.has(e.key)) return;
+          clearTimeout(settleTimer.current);
+          settleTimer.current = setTimeout(commit, KEYBOARD_SETTLE_MS);
         }}
         className="mt-2 w-full accent-indigo-600 disabled:opacity-50"
       />

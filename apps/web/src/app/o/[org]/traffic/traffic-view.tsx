@@ -178,7 +178,7 @@ function ServiceCard({
   const setCanary = useMutation(trpc.traffic.setCanary.mutationOptions({ onSettled: invalidate }));
   const setWeights = useMutation(trpc.traffic.setWeights.mutationOptions({ onSettled: invalidate }));
   const [weights, setWeightDrafts] = useState<Record<string, string>>({});
-  const pending = !revision.status.converged || setCanary.isPending;
+  const pending = revision.status.pending > 0 || setCanary.isPending;
   const weightError = Object.entries(weights).find(([, v]) => !/^\d+$/.test(v) || Number(v) > 1000);
 
   return (

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { parseGatewayConfig } from "@switchyard/contracts";
+import { demoGatewayConfig } from "./gateway-config";
+import type { ShopInstance } from "./supervisor";
+
+const instance = (
+  id: string,
+  service: ShopInstance["service"],
+  version: ShopInstance["version"],
+  port: number,
+) =>
+  ({
+    id,
+    service,
+    version,
+    replica: 1,
+    port,
+    host: "127.0.0.1",
+    url: `http://127.0.0.1:${port}`,
+    pid: 1,
+    state: "running",
+  }) as ShopInstance;
+
+describe("demoGatewayConfig", () => {
+  it("is a valid gateway configuration with the orders canary between v1 and v2", () => {
+    const config = demoGatewayConfig(
+      [
+        instance("users-1", "users", "v1", 4101),
+        instance("products-1", "products", "v1", 4201),
+        instance("orders-v1-1", "orders", "v1", 4301),
+        instance("orders-v2-1", "orders", "v2", 4311),
+      ],
+      { canaryPercent: 25 },
+    );
+    const parsed = parseGatewayConfig(config);
+    expect(parsed.ok).toBe(true);
+    expect(config.services.orders.split.canaryPercent).toBe(25);
+    expect(config.routes.map((r) => r.match.pathPrefix)).toEqual([
+      "/api/users",
+      "/api/products",
+      "/api/orders",
+    ]);
+  });
+});

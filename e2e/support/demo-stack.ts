@@ -1,0 +1,96 @@
+import { randomBytes } from "node:crypto";
+import { demoGatewayConfig, startShop } from "@switchyard/demo";
+import { createDb } from "@switchyard/db";
+import { commitRevision, hashAgentToken } from "@switchyard/traffic";
+import { GatewayProcess } from "../../apps/gateway/src/testing/processes";
+
+export interface DemoStackInfo {
+  groupId: string;
+  gateways: Array<{ name: string; url: string }>;
+}
+
+/**
+ * The demo shop (every replica a process) behind two real gateway agents of the demo organization's "edge"
+ * group, which get their configuration from the control plane under test: revision 1 holds the demo routes
+ * with the orders canary at 0%.
+ */
+export async function startDemoStack(options: { databaseUrl: string; controlPlaneUrl: string }) {
+  const shop = await startShop({ ports: "ephemeral", onLog: () => undefined });
+  const db = createDb(options.databaseUrl);
+  const gateways: GatewayProcess[] = [];
+  try {
+    const organization = await db.organization.findUniqueOrThrow({ where: { slug: "demo" } });
+    const group = await db.gatewayGroup.create({
+      data: {
+        organizationId: organization.id,
+        name: "edge",
+        description: "Two gateways in front of the demo shop",
+      },
+    });
+    await commitRevision(db, {
+      organizationId: organization.id,
+      groupId: group.id,
+      baseNumber: null,
+      config: demoGatewayConfig(shop.instances),
+      message: "Demo routes",
+      author: null,
+    });
+    for (const name of ["gateway-a", "gateway-b"]) {
+      const token = `sy_agt_${randomBytes(32).toString("base64url")}`;
+      await db.agent.create({
+        data: {
+          organizationId: organization.id,
+          groupId: group.id,
+          name,
+          tokenHash: hashAgentToken(token),
+          tokenPrefix: token.slice(0, 13),
+        },
+      });
+      gateways.push(
+        await GatewayProcess.start({
+          bootstrap: { agentId: name, controlPlaneUrl: options.controlPlaneUrl, agentToken: token },
+        }),
+      );
+    }
+    for (const gateway of gateways) {
+      const deadline = Date.now() + 20_000;
+      while (
+        !(await fetch(`${gateway.adminUrl}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > deadline) throw new Error(`gateway on ${gateway.url} did not become ready`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const info: DemoStackInfo = {
+      groupId: group.id,
+      gateways: gateways.map((gateway, index) => ({
+        name: ["gateway-a", "gateway-b"][index]!,
+        url: gateway.url,
+      })),
+    };
+    return {
+      info,
+      async stop() {
+        await Promise.all(gateways.map((gateway) => gateway.remove()));
+        await shop.stop();
+        await db.$disconnect();
+      },
+    };
+  } catch (error) {
+    await Promise.all(gateways.map((gateway) => gateway.remove()));
+    await shop.stop();
+    await db.$disconnect();
+    throw error;
+  }
+}
+
+/** What the tests read: set by the global setup in the environment the workers inherit. */
+export function demoStack(): DemoStackInfo {
+  const raw = process.env.SWITCHYARD_E2E_DEMO;
+  if (!raw)
+    throw new Error("SWITCHYARD_E2E_DEMO is not set: the e2e global setup did not start the demo stack");
+  return JSON.parse(raw) as DemoStackInfo;
+}
