@@ -2,6 +2,7 @@ import type { PublishedRevision } from "@switchyard/api";
 import { createJobProducer, createRedisConnection, type JobProducer } from "@switchyard/queue";
 import { webEnv } from "@/env";
 import { logger } from "@/server/logger";
+import { getRevisionNotifier } from "@/server/revision-notifier";
 
 const globalForProducer = globalThis as unknown as { switchyardJobProducer?: JobProducer };
 
@@ -17,12 +18,22 @@ function producer(): JobProducer {
 }
 
 /**
- * Hands a committed revision to the publish job (one per revision: the job id makes a retry harmless).
+ * Hands a committed revision to the publish job (one per revision: the job id makes a retry harmless), which
+ * follows the agents' acks. This process also announces the revision right away, so the agents' watches wake
+ * without waiting for a worker to pick the job up; the job announces again, which costs nothing.
  * When Redis is unreachable the revision stays committed and the agents' watches, which then poll the
  * database, still pick it up within about a second; the log says so.
  */
 export async function publishRevision(revision: PublishedRevision): Promise<void> {
-  await producer()
+  const announced = getRevisionNotifier()
+    .announce(revision.groupId, revision.number)
+    .catch((error: unknown) =>
+      logger.warn(
+        { err: error, revision: revision.number, groupId: revision.groupId },
+        "revision not announced",
+      ),
+    );
+  const enqueued = producer()
     .enqueue(
       "config.publish",
       {
@@ -39,4 +50,5 @@ export async function publishRevision(revision: PublishedRevision): Promise<void
         "publish job not enqueued; agents will poll",
       ),
     );
+  await Promise.all([announced, enqueued]);
 }
