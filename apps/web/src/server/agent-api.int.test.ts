@@ -13,6 +13,7 @@ import {
   commitRevision,
   createRevisionNotifier,
   handleAgentRequest,
+  revisionStatus,
   type RevisionNotifier,
 } from "@switchyard/traffic";
 import {
@@ -204,6 +205,13 @@ describe("agent API with a real gateway", () => {
     expect(await servedTag()).toBe("rev-2");
     const agent = await testDb.db.agent.findUniqueOrThrow({ where: { id: ids.agent } });
     expect(agent.appliedRevision).toBe(2);
+    // What the Traffic page shows for that revision: the agent by name, and the field it refused.
+    const status = await revisionStatus(testDb.db, bad);
+    expect(status).toMatchObject({ total: 1, rejected: 1, converged: false });
+    expect(status.agents[0]).toMatchObject({ name: "edge-1", state: "rejected" });
+    expect(status.agents[0]?.state === "rejected" && status.agents[0].errors[0]?.path).toBe(
+      "services.users.strategy",
+    );
   });
 
   it("an agent that was away applies only the latest revision when it returns", async () => {
