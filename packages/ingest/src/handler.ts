@@ -65,24 +65,30 @@ function bearerToken(authorization: string | null): string | null {
   return authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? null;
 }
 
-/** Reads the body, refusing as soon as it passes `maxBytes` instead of buffering whatever is sent. */
+/**
+ * Reads the body, keeping at most `maxBytes`. A longer body is read on and discarded (up to four times the
+ * limit) so the 413 reaches the exporter on an intact connection instead of as a reset it would retry;
+ * past that the stream is cancelled.
+ */
 async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () => new HttpError(413, `the body is larger than ${maxBytes} bytes`);
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (declared > maxBytes) throw new HttpError(413, `the body is larger than ${maxBytes} bytes`);
+  if (declared > 4 * maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = request.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > maxBytes) {
+    if (total > 4 * maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new HttpError(413, `the body is larger than ${maxBytes} bytes`);
+      throw tooLarge();
     }
-    chunks.push(value);
+    if (total <= maxBytes) chunks.push(value);
   }
+  if (total > maxBytes) throw tooLarge();
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 

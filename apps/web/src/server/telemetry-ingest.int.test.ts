@@ -251,6 +251,8 @@ describe("bad input", () => {
     expect((await post("/v1/traces", "{}", { ...auth, ...json, "content-encoding": "br" })).status).toBe(415);
     const huge = await post("/v1/traces", "x".repeat(300 * 1024), { ...auth, ...json });
     expect(huge.status).toBe(413);
+    const enormous = await post("/v1/traces", "x".repeat(1_200 * 1024), { ...auth, ...json });
+    expect(enormous.status).toBe(413);
     const bomb = await post("/v1/traces", gzipSync(Buffer.alloc(64 * 1024 * 1024)), {
       ...auth,
       ...json,
