@@ -52,6 +52,16 @@ export interface TraceSearchQuery {
   limit: number;
 }
 
+export interface IngestStats {
+  signal: "traces" | "metrics";
+  batches: number;
+  /** Spans or request-histogram points written. */
+  stored: number;
+  rejected: number;
+  /** Metric points accepted but not rolled up. */
+  ignored: number;
+}
+
 export interface TraceSummary {
   traceId: string;
   service: string;
@@ -179,6 +189,34 @@ export class TelemetryQueries {
         p99Ms: percentileFromBuckets(e.buckets, 0.99),
       }))
       .sort((a, b) => a.client.localeCompare(b.client) || a.server.localeCompare(b.server));
+  }
+
+  /**
+   * What an organization sent over a range, by signal, from the batch markers: stored, rejected at the
+   * ingest (with reasons in the OTLP responses) and accepted but not rolled up (metrics other than the
+   * request-duration histograms).
+   */
+  async ingestStats(query: { organizationId: string; from: Date; to: Date }): Promise<IngestStats[]> {
+    const { rows } = await this.pool.query<{
+      signal: "traces" | "metrics";
+      batches: string;
+      stored: string;
+      rejected: string;
+      ignored: string;
+    }>(
+      `SELECT signal, count(*) AS batches, sum(items_stored) AS stored, sum(items_rejected) AS rejected,
+         sum(items_ignored) AS ignored
+       FROM telemetry_batch WHERE organization_id = $1 AND written_at >= $2 AND written_at < $3
+       GROUP BY signal ORDER BY signal`,
+      [query.organizationId, query.from, query.to],
+    );
+    return rows.map((row) => ({
+      signal: row.signal,
+      batches: Number(row.batches),
+      stored: Number(row.stored),
+      rejected: Number(row.rejected),
+      ignored: Number(row.ignored),
+    }));
   }
 
   /** Every stored span of a trace, by start time. Empty when the trace is unknown in this organization. */

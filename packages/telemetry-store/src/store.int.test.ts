@@ -200,6 +200,27 @@ describe("telemetry store", () => {
     );
   });
 
+  it("reports what each organization sent, rejected and had ignored", async () => {
+    await writer.write({
+      signal: "metrics",
+      organizationId: "org_b",
+      batchId: batchId(),
+      receivedAtMs: NOW,
+      points: [histogram({ seriesKey: "stats" })],
+      ignored: 4,
+      rejected: 2,
+    });
+    const stats = await queries.ingestStats({
+      organizationId: "org_b",
+      from: new Date(NOW - 60_000),
+      to: new Date(Date.now() + 60_000),
+    });
+    expect(stats).toEqual([
+      { signal: "metrics", batches: 1, stored: 1, rejected: 2, ignored: 4 },
+      { signal: "traces", batches: 2, stored: 2, rejected: 0, ignored: 0 },
+    ]);
+  });
+
   it("creates partitions ahead and drops the ones past retention", async () => {
     const old = Date.UTC(2026, 0, 1);
     await writer.write(traces("org_a", [span({ startUs: (old + 1000) * 1000, traceId: "8".repeat(32) })]));
