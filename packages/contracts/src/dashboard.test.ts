@@ -75,8 +75,17 @@ describe("time ranges", () => {
       to: new Date("2026-11-21T12:35:00Z"),
       stepSeconds: 60,
     });
-    expect(resolveTimeRange({ kind: "preset", preset: "7d" }, now).stepSeconds).toBe(168 * 60);
+    expect(resolveTimeRange({ kind: "preset", preset: "6h" }, now).stepSeconds).toBe(6 * 60);
     expect(resolveTimeRange({ kind: "preset", preset: "15m" }, now).stepSeconds).toBe(60);
+  });
+
+  it("widens a day or more to whole hours with whole-hour steps, so hourly rollups answer it", () => {
+    expect(resolveTimeRange({ kind: "preset", preset: "7d" }, now)).toEqual({
+      from: new Date("2026-11-14T13:00:00Z"),
+      to: new Date("2026-11-21T13:00:00Z"),
+      stepSeconds: 3 * 3600,
+    });
+    expect(resolveTimeRange({ kind: "preset", preset: "24h" }, now).stepSeconds).toBe(3600);
   });
 
   it("widens a custom range to whole minutes", () => {

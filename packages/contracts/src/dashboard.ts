@@ -31,24 +31,32 @@ export const timeRangeSchema = z.discriminatedUnion("kind", [
 ]);
 export type TimeRange = z.infer<typeof timeRangeSchema>;
 
+/** From this span on, windows and steps are whole hours, so the store can read its hourly rollups. */
+export const HOURLY_FROM_SECONDS = 24 * 60 * 60;
+
 /**
  * Turns a range into whole minutes (rollups are per minute) and a step that gives about 60 points, so a
- * chart's resolution stays the same whatever the range. `now` is passed in so the server decides it once.
+ * chart's resolution stays the same whatever the range. Ranges of a day or more are widened to whole hours
+ * with whole-hour steps. `now` is passed in so the server decides it once.
  */
 export function resolveTimeRange(range: TimeRange, now: Date): { from: Date; to: Date; stepSeconds: number } {
-  const minute = 60_000;
+  const seconds =
+    range.kind === "preset"
+      ? PRESET_SECONDS[range.preset]
+      : (range.to.getTime() - range.from.getTime()) / 1000;
+  const unit = seconds >= HOURLY_FROM_SECONDS ? 3_600_000 : 60_000;
   let fromMs: number;
   let toMs: number;
   if (range.kind === "preset") {
-    toMs = Math.ceil(now.getTime() / minute) * minute;
+    toMs = Math.ceil(now.getTime() / unit) * unit;
     fromMs = toMs - PRESET_SECONDS[range.preset] * 1000;
   } else {
-    fromMs = Math.floor(range.from.getTime() / minute) * minute;
-    toMs = Math.max(fromMs + minute, Math.ceil(range.to.getTime() / minute) * minute);
+    fromMs = Math.floor(range.from.getTime() / unit) * unit;
+    toMs = Math.max(fromMs + unit, Math.ceil(range.to.getTime() / unit) * unit);
   }
-  const spanMinutes = (toMs - fromMs) / minute;
-  const stepMinutes = Math.max(1, Math.ceil(spanMinutes / 60));
-  return { from: new Date(fromMs), to: new Date(toMs), stepSeconds: stepMinutes * 60 };
+  const units = (toMs - fromMs) / unit;
+  const stepUnits = Math.max(1, Math.ceil(units / 60));
+  return { from: new Date(fromMs), to: new Date(toMs), stepSeconds: (stepUnits * unit) / 1000 };
 }
 
 export const serviceNameSchema = z.string().trim().min(1, "Required").max(200, "Too long");

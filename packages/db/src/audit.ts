@@ -18,6 +18,7 @@ export const auditActions = [
   "ingest_key.revoke",
   "agent.online",
   "config.revision_commit",
+  "health_thresholds.update",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

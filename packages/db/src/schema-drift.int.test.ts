@@ -30,6 +30,8 @@ const TABLES_OUTSIDE_PRISMA = new Set([
   "telemetry_span",
   "telemetry_rollup",
   "telemetry_edge",
+  "telemetry_rollup_hour",
+  "telemetry_edge_hour",
   "telemetry_series_state",
   "telemetry_batch",
 ]);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LATENCY_BUCKET_COUNT, SpanKind, type NormalizedSpan } from "@switchyard/contracts";
 import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
 import {
+  hourAligned,
   recomputeServiceGraph,
   redBreakdown,
   serviceGraphSummary,
@@ -144,5 +145,36 @@ describe("redBreakdown and serviceGraphSummary", () => {
     expect(summary.map((e) => `${e.client}->${e.server}`)).toEqual(["gateway->orders"]);
     expect(await serviceGraphSummary(pool, { organizationId: "org_b", ...range })).toEqual([]);
     expect(await redBreakdown(pool, { organizationId: "org_b", by: "service", ...range })).toEqual([]);
+  });
+
+  it("read whole-hour windows from the hourly tables, which the triggers keep equal to their minutes", async () => {
+    const from = new Date(Math.floor(START / 3_600_000) * 3_600_000);
+    const hourly = { from, to: new Date(from.getTime() + 2 * 3_600_000), stepSeconds: 3600 };
+    expect(hourAligned(hourly.from, hourly.to, hourly.stepSeconds)).toBe(true);
+    const series = await redBreakdown(pool, { organizationId: "org_a", by: "service", ...hourly });
+    expect(series.map((s) => s.key)).toEqual(["gateway", "orders", "users"]);
+    for (const s of series) {
+      expect(s.points).toEqual(await queries.red({ organizationId: "org_a", service: s.key, ...hourly }));
+    }
+    const graph = { organizationId: "org_a", from: hourly.from, to: hourly.to };
+    expect(await serviceGraphSummary(pool, graph)).toEqual(await queries.serviceGraph(graph));
+
+    const sums = async () =>
+      (
+        await pool.query<{ same: boolean }>(
+          `SELECT (SELECT array[sum(count), sum(errors), sum(buckets[5])] FROM telemetry_rollup)
+                = (SELECT array[sum(count), sum(errors), sum(buckets[5])] FROM telemetry_rollup_hour)
+              AND (SELECT array[sum(count), sum(errors)] FROM telemetry_edge)
+                = (SELECT array[sum(count), sum(errors)] FROM telemetry_edge_hour) AS same`,
+        )
+      ).rows[0]!.same;
+    expect(await sums()).toBe(true);
+    // A recompute deletes and re-inserts edges; retention deletes minutes: the hours follow both.
+    await recomputeServiceGraph(pool, 10);
+    await pool.query("DELETE FROM telemetry_rollup WHERE service = 'users'");
+    expect(await sums()).toBe(true);
+    const after = await redBreakdown(pool, { organizationId: "org_a", by: "service", ...hourly });
+    expect(after.map((s) => s.key)).toEqual(["gateway", "orders", "users"]);
+    expect(after.find((s) => s.key === "users")!.totals.count).toBe(0);
   });
 });

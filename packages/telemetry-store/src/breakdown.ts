@@ -10,7 +10,9 @@ import { foldRed, type RedPoint, type ServiceGraphEdge } from "./queries";
  * give for one series (same source choice, same bucket percentiles).
  */
 
-export type BreakdownKey = "service" | "route" | "version";
+/** `serviceVersion` keys are `${service}${VERSION_SEPARATOR}${version}`: every version of every service at once. */
+export type BreakdownKey = "service" | "route" | "version" | "serviceVersion";
+export const VERSION_SEPARATOR = "\u001f";
 
 export interface BreakdownQuery {
   organizationId: string;
@@ -41,7 +43,24 @@ export interface RedSeries {
 const BUCKET_SUMS = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `sum(buckets[${i + 1}])`).join(
   ", ",
 );
-const KEY_COLUMNS: Record<BreakdownKey, string> = { service: "service", route: "route", version: "version" };
+const KEY_COLUMNS: Record<BreakdownKey, string> = {
+  service: "service",
+  route: "route",
+  version: "version",
+  serviceVersion: `service || E'\\x1f' || version`,
+};
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Whole-hour windows with whole-hour steps read the hourly tables (kept equal to the sum of their minutes
+ * by triggers); anything else reads minutes.
+ */
+export function hourAligned(from: Date, to: Date, stepSeconds: number): boolean {
+  return (
+    from.getTime() % HOUR_MS === 0 && to.getTime() % HOUR_MS === 0 && (stepSeconds * 1000) % HOUR_MS === 0
+  );
+}
 
 interface StepRow {
   service: string;
@@ -73,12 +92,15 @@ export function totalsOf(
 /** RED per step and in total for each service (or each route or version of one service). */
 export async function redBreakdown(pool: Pool, query: BreakdownQuery): Promise<RedSeries[]> {
   const stepMs = query.stepSeconds * 1000;
+  const [table, time] = hourAligned(query.from, query.to, query.stepSeconds)
+    ? ["telemetry_rollup_hour", "hour"]
+    : ["telemetry_rollup", "minute"];
   const { rows } = await pool.query<StepRow>(
     `SELECT service, source, ${KEY_COLUMNS[query.by]} AS key,
-       floor(extract(epoch FROM minute - $2::timestamptz) / $4)::int AS step,
+       floor(extract(epoch FROM ${time} - $2::timestamptz) / $4)::int AS step,
        sum(count) AS count, sum(errors) AS errors, ARRAY[${BUCKET_SUMS}] AS buckets
-     FROM telemetry_rollup
-     WHERE organization_id = $1 AND minute >= $2 AND minute < $3 AND ($5::text IS NULL OR service = $5)
+     FROM ${table}
+     WHERE organization_id = $1 AND ${time} >= $2 AND ${time} < $3 AND ($5::text IS NULL OR service = $5)
      GROUP BY 1, 2, 3, 4`,
     [query.organizationId, query.from, query.to, query.stepSeconds, query.service ?? null],
   );
@@ -122,6 +144,9 @@ export async function serviceGraphSummary(
   pool: Pool,
   query: { organizationId: string; from: Date; to: Date },
 ): Promise<ServiceGraphEdge[]> {
+  const [table, time] = hourAligned(query.from, query.to, 3600)
+    ? ["telemetry_edge_hour", "hour"]
+    : ["telemetry_edge", "minute"];
   const { rows } = await pool.query<{
     client_service: string;
     server_service: string;
@@ -131,8 +156,8 @@ export async function serviceGraphSummary(
   }>(
     `SELECT client_service, server_service, sum(count) AS count, sum(errors) AS errors,
        ARRAY[${BUCKET_SUMS}] AS buckets
-     FROM telemetry_edge
-     WHERE organization_id = $1 AND minute >= $2 AND minute < $3
+     FROM ${table}
+     WHERE organization_id = $1 AND ${time} >= $2 AND ${time} < $3
      GROUP BY 1, 2`,
     [query.organizationId, query.from, query.to],
   );

@@ -16,6 +16,8 @@ export { createPartition, partitionName } from "./partitions";
 export {
   redBreakdown,
   serviceGraphSummary,
+  hourAligned,
+  VERSION_SEPARATOR,
   totalsOf,
   type BreakdownKey,
   type BreakdownQuery,
