@@ -1,5 +1,6 @@
 import type { Auth } from "@switchyard/auth";
 import type { Database } from "@switchyard/db";
+import type { TelemetryReader } from "./dashboard-views";
 
 export interface PublishedRevision {
   id: string;
@@ -18,6 +19,8 @@ export interface ContextDeps {
   publicUrl: string;
   /** Hands a committed revision to the publish pipeline, which wakes the group's agents and follows their acks. */
   publishRevision(revision: PublishedRevision): Promise<void>;
+  /** Telemetry reads for the dashboard (the telemetry store over its pg pool). */
+  telemetry: TelemetryReader;
 }
 
 export async function createContext(deps: ContextDeps, headers: Headers) {

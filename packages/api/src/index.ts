@@ -13,3 +13,4 @@ export { createCallerFactory } from "./trpc";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { TelemetryReader, createTelemetryReader, type TelemetryPool } from "./dashboard-views";

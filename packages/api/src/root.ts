@@ -5,6 +5,7 @@ import { ingestKeyRouter } from "./routers/ingest-key";
 import { memberRouter } from "./routers/member";
 import { organizationRouter } from "./routers/organization";
 import { trafficRouter } from "./routers/traffic";
+import { telemetryRouter } from "./routers/telemetry";
 import { viewerRouter } from "./routers/viewer";
 import { createTRPCRouter } from "./trpc";
 
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   agent: agentRouter,
   audit: auditRouter,
   ingestKey: ingestKeyRouter,
+  telemetry: telemetryRouter,
   traffic: trafficRouter,
 });
 

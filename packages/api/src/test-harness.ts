@@ -1,8 +1,10 @@
 import { createAuth, type Auth } from "@switchyard/auth";
 import type { Database } from "@switchyard/db";
+import pg from "pg";
 import { appRouter } from "./root";
 import { createContext, type PublishedRevision } from "./context";
 import { createCallerFactory } from "./trpc";
+import { TelemetryReader, type TelemetryPool } from "./dashboard-views";
 
 /**
  * Drives the real router, auth and database the way the web app does, minus HTTP: each "user" is a real
@@ -10,9 +12,19 @@ import { createCallerFactory } from "./trpc";
  */
 export function createApiHarness(
   db: Database,
-  options: { publishRevision?: (revision: PublishedRevision) => Promise<void> } = {},
+  options: {
+    publishRevision?: (revision: PublishedRevision) => Promise<void>;
+    /** The telemetry store's pool, for tests of the telemetry procedures. */
+    telemetryPool?: TelemetryPool;
+  } = {},
 ) {
   const publicUrl = "http://localhost:3999";
+  // Tests that never read telemetry pass no pool; pg connects lazily, so this one only fails, naming
+  // itself, if such a test does call a telemetry procedure.
+  const telemetry = new TelemetryReader(
+    options.telemetryPool ??
+      new pg.Pool({ connectionString: "postgresql://harness-has-no-telemetry-pool.invalid/" }),
+  );
   /** Revisions handed to the publish pipeline, for tests that do not run a worker of their own. */
   const published: PublishedRevision[] = [];
   const publishRevision =
@@ -46,7 +58,7 @@ export function createApiHarness(
     const headers = new Headers();
     if (cookie) headers.set("cookie", cookie);
     if (organizationSlug) headers.set("x-switchyard-org", organizationSlug);
-    return createCaller(await createContext({ auth, db, publicUrl, publishRevision }, headers));
+    return createCaller(await createContext({ auth, db, publicUrl, publishRevision, telemetry }, headers));
   }
 
   return { auth, signUp, anonymous: (slug?: string) => callerFor(null, slug), publicUrl, published };

@@ -13,6 +13,7 @@ const sections = [
   { href: "", label: "Overview" },
   { href: "/services", label: "Services" },
   { href: "/map", label: "Map" },
+  { href: "/traces", label: "Traces" },
   { href: "/traffic", label: "Traffic" },
   { href: "/alerts", label: "Alerts" },
   { href: "/agents", label: "Agents" },

@@ -5,6 +5,7 @@ import { webEnv } from "@/env";
 import { getAuth } from "@/server/auth";
 import { logger } from "@/server/logger";
 import { publishRevision } from "@/server/publish-revision";
+import { getTelemetryQueries } from "@/server/telemetry";
 
 function handler(req: Request) {
   return fetchRequestHandler({
@@ -13,7 +14,13 @@ function handler(req: Request) {
     req,
     createContext: () =>
       createContext(
-        { auth: getAuth(), db: getDb(), publicUrl: webEnv().SWITCHYARD_PUBLIC_URL, publishRevision },
+        {
+          auth: getAuth(),
+          db: getDb(),
+          publicUrl: webEnv().SWITCHYARD_PUBLIC_URL,
+          publishRevision,
+          telemetry: getTelemetryQueries(),
+        },
         req.headers,
       ),
     onError({ error, path }) {

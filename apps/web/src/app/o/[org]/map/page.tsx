@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/components/ui";
+import { Suspense } from "react";
+import { Loading, PageHeader } from "@/components/ui";
+import { ServiceMapView } from "./service-map";
 
 export const metadata: Metadata = { title: "Service map" };
 
@@ -8,11 +10,11 @@ export default function Page() {
     <>
       <PageHeader
         title="Service map"
-        description="Who calls whom, with rate, error rate and p99 on every edge."
+        description="Who calls whom, with rate, error rate and p99 on every edge. A canary shows both versions' numbers."
       />
-      <EmptyState title="No traffic to map yet">
-        The map is drawn from traces. It fills in once gateways or instrumented services send spans.
-      </EmptyState>
+      <Suspense fallback={<Loading />}>
+        <ServiceMapView />
+      </Suspense>
     </>
   );
 }

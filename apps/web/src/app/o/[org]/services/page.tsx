@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/components/ui";
+import { Suspense } from "react";
+import { ServicesTable } from "@/components/dashboard/services-table";
+import { Loading, PageHeader } from "@/components/ui";
 
 export const metadata: Metadata = { title: "Services" };
 
@@ -8,12 +10,11 @@ export default function Page() {
     <>
       <PageHeader
         title="Services"
-        description="Golden signals per service: request rate, errors and latency percentiles."
+        description="Golden signals per service: request rate, errors and latency percentiles. Open one for its routes, versions, targets and traces."
       />
-      <EmptyState title="No services reporting yet">
-        Services appear here once a gateway agent or an OpenTelemetry SDK sends telemetry to this control
-        plane.
-      </EmptyState>
+      <Suspense fallback={<Loading />}>
+        <ServicesTable />
+      </Suspense>
     </>
   );
 }

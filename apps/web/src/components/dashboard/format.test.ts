@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { formatMs, formatPercent, formatRate } from "./format";
+
+describe("dashboard number formatting", () => {
+  it("never shows a non-zero value as zero", () => {
+    expect(formatRate(0)).toBe("0/s");
+    expect(formatRate(0.004)).toBe("<0.01/s");
+    expect(formatPercent(0)).toBe("0%");
+    expect(formatPercent(0.00001)).toBe("<0.01%");
+    expect(formatMs(0.2)).toBe("0.20 ms");
+  });
+
+  it("keeps enough digits to match the store's numbers at a glance", () => {
+    expect(formatRate(1 / 3)).toBe("0.33/s");
+    expect(formatRate(12.345)).toBe("12.3/s");
+    expect(formatRate(2500)).toBe("2.5k/s");
+    expect(formatPercent(0.2)).toBe("20.0%");
+    expect(formatPercent(0.0123)).toBe("1.23%");
+    expect(formatMs(12.34)).toBe("12.3 ms");
+    expect(formatMs(499.6)).toBe("500 ms");
+    expect(formatMs(12_500)).toBe("12.5 s");
+    expect(formatMs(null)).toBe("–");
+  });
+});

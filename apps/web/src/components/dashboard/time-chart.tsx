@@ -1,0 +1,64 @@
+"use client";
+
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+export interface ChartSeries {
+  key: string;
+  label: string;
+  color: string;
+}
+
+function timeLabel(ms: number): string {
+  const date = new Date(ms);
+  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** A line chart over time; `summary` says in words what the chart shows, for screen readers. */
+export function TimeChart({
+  data,
+  series,
+  format,
+  summary,
+}: {
+  data: Array<Record<string, number | null> & { time: number }>;
+  series: ChartSeries[];
+  format: (value: number) => string;
+  summary: string;
+}) {
+  return (
+    <figure className="h-48 w-full">
+      <figcaption className="sr-only">{summary}</figcaption>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="#e2e8f0" vertical={false} />
+          <XAxis
+            dataKey="time"
+            type="number"
+            domain={["dataMin", "dataMax"]}
+            tickFormatter={timeLabel}
+            fontSize={11}
+          />
+          <YAxis tickFormatter={(v: number) => format(v)} fontSize={11} width={64} />
+          <Tooltip
+            labelFormatter={(v) => new Date(Number(v)).toLocaleString()}
+            formatter={(v) => format(Number(v))}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {series.map((s) => (
+            <Line
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={s.color}
+              strokeWidth={1.75}
+              dot={false}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
