@@ -10,7 +10,9 @@ export function partitionName(dayMs: number): string {
   return `telemetry_span_${new Date(dayMs).toISOString().slice(0, 10).replaceAll("-", "")}`;
 }
 
-const DUPLICATE_TABLE = "42P07";
+// Two sessions creating the same partition at once: the loser gets "already exists", or, when both passed
+// the IF NOT EXISTS check, a unique violation on the catalog's type name.
+const ALREADY_CREATED = new Set(["42P07", "23505"]);
 
 /**
  * Creates the day partitions of telemetry_span that hold `daysMs`, remembering which exist so the hot
@@ -44,6 +46,6 @@ export async function createPartition(db: Pool | PoolClient, dayMs: number): Pro
        FOR VALUES FROM ('${from}') TO ('${to}')`,
     );
   } catch (error) {
-    if ((error as { code?: string }).code !== DUPLICATE_TABLE) throw error;
+    if (!ALREADY_CREATED.has((error as { code?: string }).code ?? "")) throw error;
   }
 }
