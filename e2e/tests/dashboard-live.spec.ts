@@ -1,0 +1,88 @@
+import { expect, test, type Page } from "@playwright/test";
+import { formatMs, formatPercent, formatRate } from "../../apps/web/src/components/dashboard/format";
+import { demoStack } from "../support/demo-stack";
+import { signInAsAdmin } from "../support/demo";
+
+interface OverviewRow {
+  name: string;
+  totals: { count: number; rate: number; errorRate: number; p50Ms: number | null; p99Ms: number | null };
+}
+
+/** Bounded: `count` GETs per service through one gateway, 8 at a time, loopback only. */
+async function sendTraffic(gatewayUrl: string, count: number) {
+  for (const service of ["users", "products", "orders"]) {
+    let sent = 0;
+    const worker = async () => {
+      while (sent < count) {
+        sent++;
+        const response = await fetch(`${gatewayUrl}/api/${service}`);
+        await response.arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+  }
+}
+
+/** The overview as the API answers it, for the same custom window the page shows. */
+async function overviewFromApi(page: Page, range: { from: string; to: string }): Promise<OverviewRow[]> {
+  const input = encodeURIComponent(JSON.stringify({ json: { range: { kind: "custom", ...range } } }));
+  const response = await page.request.get(`/api/trpc/telemetry.overview?input=${input}`, {
+    headers: { "x-switchyard-org": "demo" },
+  });
+  expect(response.ok()).toBe(true);
+  const body = (await response.json()) as { result: { data: { json: { services: OverviewRow[] } } } };
+  return body.result.data.json.services;
+}
+
+test("live telemetry from the demo shop through a gateway: the overview shows the API's numbers", async ({
+  page,
+}) => {
+  const gateway = demoStack().gateways[0]!;
+  await signInAsAdmin(page);
+  await sendTraffic(gateway.url, 40);
+
+  const now = Date.now();
+  const range = {
+    from: new Date(now - 30 * 60_000).toISOString(),
+    to: new Date(now + 30 * 60_000).toISOString(),
+  };
+  // The gateway exports every few seconds and the worker writes in batches: wait until all three show up
+  // and two reads agree (nothing still in flight).
+  let services: OverviewRow[] = [];
+  await expect(async () => {
+    const first = await overviewFromApi(page, range);
+    await new Promise((r) => setTimeout(r, 1_500));
+    services = await overviewFromApi(page, range);
+    for (const name of ["users", "products", "orders"]) {
+      expect(services.find((s) => s.name === name)?.totals.count ?? 0).toBeGreaterThan(0);
+    }
+    expect(services).toEqual(first);
+  }).toPass({ timeout: 45_000, intervals: [2_000] });
+
+  await page.goto(`/o/demo?range=custom&from=${range.from}&to=${range.to}&refresh=off`);
+  for (const name of ["users", "products", "orders"]) {
+    const row = page.locator(`tr[data-service="${name}"]`);
+    const totals = services.find((s) => s.name === name)!.totals;
+    await expect(row.locator('[data-metric="rate"]')).toHaveText(formatRate(totals.rate));
+    await expect(row.locator('[data-metric="errorRate"]')).toHaveText(formatPercent(totals.errorRate));
+    await expect(row.locator('[data-metric="p50"]')).toHaveText(formatMs(totals.p50Ms));
+    await expect(row.locator('[data-metric="p99"]')).toHaveText(formatMs(totals.p99Ms));
+  }
+  await page.screenshot({ path: "test-results/screenshots/overview-live.png", fullPage: true });
+
+  await test.step("a narrower range changes the numbers", async () => {
+    const earlier = {
+      from: new Date(now - 90 * 60_000).toISOString(),
+      to: new Date(now - 60 * 60_000).toISOString(),
+    };
+    await page.goto(`/o/demo?range=custom&from=${earlier.from}&to=${earlier.to}&refresh=off`);
+    await expect(page.getByText("No telemetry in this time range")).toBeVisible();
+  });
+
+  await test.step("the orders page shows its versions", async () => {
+    await page.goto(`/o/demo/services/orders?range=custom&from=${range.from}&to=${range.to}&refresh=off`);
+    await expect(page.getByRole("heading", { name: "By version" })).toBeVisible();
+    await expect(page.locator('[data-version="v1"]')).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/service-live.png", fullPage: true });
+  });
+});
