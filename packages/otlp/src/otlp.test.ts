@@ -89,6 +89,27 @@ describe("traces", () => {
     ]);
   });
 
+  it("keeps spans whose texts hold NUL characters, which Postgres cannot store, by replacing them", () => {
+    const { spans, rejected } = normalizeTraces(
+      decodeTraceRequest(
+        jsonTraces([
+          jsonSpan({
+            name: "EVAL\u0000script",
+            attributes: [
+              { key: "db.statement\u0000", value: { stringValue: "evalsha \u0000\u0001 binary" } },
+            ],
+          }),
+        ]),
+        "json",
+      ),
+      options,
+    );
+    expect(rejected).toBe(0);
+    expect(spans[0]?.name).toBe("EVAL\uFFFDscript");
+    expect(spans[0]?.attributes).toEqual({ "db.statement\uFFFD": "evalsha \uFFFD\u0001 binary" });
+    expect(JSON.stringify(spans)).not.toContain("\\u0000");
+  });
+
   it("decodes protobuf made by the official definitions", () => {
     const body = collector.trace.v1.ExportTraceServiceRequest.encode({
       resourceSpans: [

@@ -74,8 +74,17 @@ export const MAX_ATTRIBUTE_LENGTH = 4096;
 /** Attributes kept per span; the rest are dropped (the OTLP default limit is 128). */
 export const MAX_ATTRIBUTES = 128;
 
+/**
+ * Text as Postgres can store it: at most `max` characters, and no NUL, which neither `text` nor `jsonb`
+ * accepts (one NUL in one attribute would otherwise fail its whole batch on every retry).
+ */
+export function storableText(text: string, max: number): string {
+  const cut = text.length > max ? text.slice(0, max) : text;
+  return cut.includes("\u0000") ? cut.replaceAll("\u0000", "\uFFFD") : cut;
+}
+
 function truncate(text: string): string {
-  return text.length > MAX_ATTRIBUTE_LENGTH ? text.slice(0, MAX_ATTRIBUTE_LENGTH) : text;
+  return storableText(text, MAX_ATTRIBUTE_LENGTH);
 }
 
 function plain(value: AnyValue | null | undefined): unknown {
