@@ -85,4 +85,17 @@ test("live telemetry from the demo shop through a gateway: the overview shows th
     await expect(page.locator('[data-version="v1"]')).toBeVisible();
     await page.screenshot({ path: "test-results/screenshots/service-live.png", fullPage: true });
   });
+
+  await test.step("a trace found on the traces page opens as a waterfall", async () => {
+    await page.goto(`/o/demo/traces?range=custom&from=${range.from}&to=${range.to}&refresh=off`);
+    const first = page.getByTestId("trace-list").getByRole("link").first();
+    await expect(first).toBeVisible();
+    await first.click();
+    await expect(page.getByTestId("waterfall")).toBeVisible();
+    const span = page.getByTestId("waterfall").getByRole("button").first();
+    await span.click();
+    await expect(span).toHaveAttribute("aria-expanded", "true");
+    await expect(page.getByText("span id")).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/trace-live.png", fullPage: true });
+  });
 });
