@@ -38,7 +38,13 @@ export function TimeChart({
             tickFormatter={timeLabel}
             fontSize={11}
           />
-          <YAxis tickFormatter={(v: number) => format(v)} fontSize={11} width={64} />
+          <YAxis
+            // An all-zero series would otherwise get an arbitrary 0-4 scale (400% errors).
+            domain={[0, (dataMax: number) => (dataMax > 0 ? dataMax : 1)]}
+            tickFormatter={(v: number) => format(v)}
+            fontSize={11}
+            width={64}
+          />
           <Tooltip
             labelFormatter={(v) => new Date(Number(v)).toLocaleString()}
             formatter={(v) => format(Number(v))}
@@ -52,8 +58,10 @@ export function TimeChart({
               name={s.label}
               stroke={s.color}
               strokeWidth={1.75}
-              dot={false}
-              connectNulls={false}
+              // Dots keep a lone point (one busy step in a quiet range) visible.
+              dot={{ r: 1.5 }}
+              // Steps without traffic have no percentile; joining across them keeps sparse series visible.
+              connectNulls
               isAnimationActive={false}
             />
           ))}
