@@ -57,4 +57,16 @@ test("the dashboard pages render without errors and keep the view in the URL", a
     await page.reload();
     await expect(page.getByLabel("Error rate critical (%)")).toHaveValue("8");
   });
+
+  await test.step("at phone width every dashboard page fits without sideways scrolling", async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const path of ["/o/demo", "/o/demo/map", "/o/demo/services/orders", "/o/demo/traces"]) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await page.goto("/o/demo");
+    await page.screenshot({ path: "test-results/screenshots/overview-phone.png", fullPage: true });
+  });
 });
