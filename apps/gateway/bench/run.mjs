@@ -4,7 +4,7 @@
 // run. Prints a table and ends with one JSON line. Not a test: it asserts nothing about speed.
 //
 //   npm run bench:gateway
-//   node apps/gateway/bench/run.mjs [--rounds 2] [--duration 6] [--warmup 3] [--connections 50] [--pin]
+//   node apps/gateway/bench/run.mjs [--rounds 3] [--duration 5] [--warmup 3] [--connections 50] [--pin]
 //                                   [--cpu-prof <dir>]
 //
 // The proxies are measured in turn, `--rounds` times over (gateway, nginx, caddy, gateway, ...), and each
@@ -34,8 +34,8 @@ function parseOptions() {
   try {
     ({ values } = parseArgs({
       options: {
-        rounds: { type: "string", default: "2" },
-        duration: { type: "string", default: "6" },
+        rounds: { type: "string", default: "3" },
+        duration: { type: "string", default: "5" },
         warmup: { type: "string", default: "3" },
         connections: { type: "string", default: "50" },
         pin: { type: "boolean", default: false },
