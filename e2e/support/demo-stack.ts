@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { demoGatewayConfig, startShop } from "@switchyard/demo";
 import { createDb } from "@switchyard/db";
+import { generateIngestKey } from "@switchyard/ingest";
 import { commitRevision, hashAgentToken } from "@switchyard/traffic";
 import { GatewayProcess } from "../../apps/gateway/src/testing/processes";
 
@@ -12,14 +13,31 @@ export interface DemoStackInfo {
 /**
  * The demo shop (every replica a process) behind two real gateway agents of the demo organization's "edge"
  * group, which get their configuration from the control plane under test: revision 1 holds the demo routes
- * with the orders canary at 0%.
+ * with the orders canary at 0%. The shop's services send their traces to the control plane with an ingest key
+ * and the gateways keep every trace, so the service map can be drawn from real traffic.
  */
 export async function startDemoStack(options: { databaseUrl: string; controlPlaneUrl: string }) {
-  const shop = await startShop({ ports: "ephemeral", onLog: () => undefined });
   const db = createDb(options.databaseUrl);
+  const organization = await db.organization.findUniqueOrThrow({ where: { slug: "demo" } });
+  const ingestKey = generateIngestKey();
+  await db.ingestKey.create({
+    data: {
+      organizationId: organization.id,
+      name: "demo shop (e2e)",
+      keyHash: ingestKey.hash,
+      keyPrefix: ingestKey.displayPrefix,
+    },
+  });
+  const shop = await startShop({
+    ports: "ephemeral",
+    onLog: () => undefined,
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: options.controlPlaneUrl,
+      OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${ingestKey.key}`,
+    },
+  });
   const gateways: GatewayProcess[] = [];
   try {
-    const organization = await db.organization.findUniqueOrThrow({ where: { slug: "demo" } });
     const group = await db.gatewayGroup.create({
       data: {
         organizationId: organization.id,
@@ -48,7 +66,12 @@ export async function startDemoStack(options: { databaseUrl: string; controlPlan
       });
       gateways.push(
         await GatewayProcess.start({
-          bootstrap: { agentId: name, controlPlaneUrl: options.controlPlaneUrl, agentToken: token },
+          bootstrap: {
+            agentId: name,
+            controlPlaneUrl: options.controlPlaneUrl,
+            agentToken: token,
+            telemetry: { traceSampleRate: 1, exportIntervalMs: 2_000 },
+          },
         }),
       );
     }

@@ -70,6 +70,30 @@ test("live telemetry from the demo shop through a gateway: the overview shows th
   }
   await page.screenshot({ path: "test-results/screenshots/overview-live.png", fullPage: true });
 
+  await test.step("the map draws gateway → orders → users and products from real traces", async () => {
+    // An order by id makes orders call users and products, each hop passing the trace on.
+    for (let i = 0; i < 20; i++) {
+      const response = await fetch(`${gateway.url}/api/orders/ord_9001`);
+      await response.arrayBuffer();
+      expect(response.status).toBe(200);
+    }
+    const input = encodeURIComponent(JSON.stringify({ json: { range: { kind: "custom", ...range } } }));
+    await expect(async () => {
+      const response = await page.request.get(`/api/trpc/telemetry.serviceMap?input=${input}`, {
+        headers: { "x-switchyard-org": "demo" },
+      });
+      const body = (await response.json()) as {
+        result: { data: { json: { edges: Array<{ client: string; server: string }> } } };
+      };
+      const edges = body.result.data.json.edges.map((edge) => `${edge.client} -> ${edge.server}`);
+      expect(edges).toEqual(
+        expect.arrayContaining(["switchyard-gateway -> orders", "orders -> users", "orders -> products"]),
+      );
+    }).toPass({ timeout: 60_000, intervals: [3_000] });
+    await page.goto(`/o/demo/map?range=custom&from=${range.from}&to=${range.to}&refresh=off`);
+    await page.screenshot({ path: "test-results/screenshots/map-live.png", fullPage: true });
+  });
+
   await test.step("a narrower range changes the numbers", async () => {
     const earlier = {
       from: new Date(now - 90 * 60_000).toISOString(),
