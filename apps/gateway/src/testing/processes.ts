@@ -10,6 +10,12 @@ const GATEWAY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIXTURE = join(GATEWAY_DIR, "src/testing/upstream-fixture.ts");
 const CLI = join(GATEWAY_DIR, "src/cli.ts");
 
+/** Children still running; killed if the test process exits without stopping them (a failed hook). */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Spawns a TypeScript entry point under tsx and resolves with the first stdout/stderr JSON line that matches. */
 function spawnTs(
   entry: string,
@@ -23,6 +29,8 @@ function spawnTs(
     stdio: ["ignore", "pipe", "pipe"],
     env,
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   return new Promise((resolvePromise, reject) => {
     let settled = false;
     const onLine = (text: string) => {
@@ -53,6 +61,17 @@ function spawnTs(
 function waitForExit(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolvePromise) => child.once("exit", (code) => resolvePromise(code)));
+}
+
+/** Asks a child to stop and makes sure it does: SIGKILL when it has not exited after `graceMs`. */
+async function terminate(child: ChildProcess, graceMs = 10_000): Promise<number | null> {
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  try {
+    return await waitForExit(child);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface Fault {
@@ -111,9 +130,7 @@ export class Upstream {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (child === null) return;
-    child.kill("SIGTERM");
-    await waitForExit(child);
+    if (child !== null) await terminate(child);
   }
 }
 
@@ -187,13 +204,11 @@ export class GatewayProcess {
     return (await response.body.json()) as GatewayStatus;
   }
 
-  /** SIGTERM and wait: the agent drains and exits by itself. Returns the exit code. */
+  /** SIGTERM and wait: the agent drains and exits by itself (or is killed after 10 s). Returns the exit code. */
   async stop(): Promise<number | null> {
     const child = this.child;
     this.child = null;
-    if (child === null) return null;
-    child.kill("SIGTERM");
-    return waitForExit(child);
+    return child === null ? null : terminate(child);
   }
 
   async remove(): Promise<void> {
