@@ -114,6 +114,30 @@ describe("admin endpoints, timeouts, access log, client behaviour and drain", ()
     await expectNothingInFlight();
   }, 15_000);
 
+  it("abandons the upstream request when the client goes away", async () => {
+    await upstream.setFault({ delayMs: 3_000 });
+    const socket = connect(gateway.proxyPort, "127.0.0.1");
+    await once(socket, "connect");
+    socket.write("GET /fast/abandoned HTTP/1.1\r\nHost: test\r\n\r\n");
+    await eventually(
+      async () => ((await gateway.status()).inflightRequests === 1 ? true : undefined),
+      2_000,
+      "the request to be in flight",
+    );
+    socket.destroy();
+    // Well before the upstream would answer, the gateway has let the request go.
+    const status = await eventually(
+      async () => {
+        const current = await gateway.status();
+        return current.inflightRequests === 0 && current.targets[0]!.inflight === 0 ? current : undefined;
+      },
+      1_500,
+      "the abandoned request to be cancelled",
+    );
+    expect(status.inflightRequests).toBe(0);
+    await upstream.setFault({});
+  });
+
   it("forgets pipelined requests whose client went away", async () => {
     await upstream.setFault({ delayMs: 300 });
     const socket = connect(gateway.proxyPort, "127.0.0.1");

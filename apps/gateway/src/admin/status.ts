@@ -51,10 +51,3 @@ export function describeRoutes(compiled: CompiledConfig | null) {
     split: compiled.config.services[route.service]?.split ?? null,
   }));
 }
-
-export interface RevisionSummary {
-  source: ConfigSource;
-  number: number | null;
-  groupId: string | null;
-  appliedAt: string;
-}

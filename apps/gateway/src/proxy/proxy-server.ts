@@ -4,7 +4,7 @@ import { type CompiledConfig } from "../runtime/compiled-config";
 import { type AccessLog } from "../telemetry/access-log";
 import { type SpanRecorder } from "../telemetry/span-recorder";
 import { writeErrorResponse } from "./error-response";
-import { ProxyExchange, type ProxyEnvironment } from "./exchange";
+import { ProxyExchange, trackClientSocket, type ProxyEnvironment } from "./exchange";
 import { IdSource } from "./trace-context";
 
 export interface ProxyServerOptions {
@@ -40,6 +40,7 @@ export class ProxyServer implements ProxyEnvironment {
       { noDelay: true, keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000 },
       (req, res) => this.handle(req, res),
     );
+    this.server.on("connection", trackClientSocket);
   }
 
   get current(): CompiledConfig | null {
