@@ -1,4 +1,4 @@
-import { type ConfigSource, type TargetStatus } from "@switchyard/contracts";
+import { type TargetStatus } from "@switchyard/contracts";
 import { type CompiledConfig } from "../runtime/compiled-config";
 
 export interface TargetDetail extends TargetStatus {
