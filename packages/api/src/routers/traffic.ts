@@ -91,14 +91,32 @@ async function commitChange(
   }
 }
 
-function applyEdit(edit: () => Json): Json {
+/**
+ * A change made from the Traffic page: `edit` turns the revision the person was looking at into the new
+ * configuration, which is then validated and committed on top of it.
+ */
+async function commitEdit(
+  ctx: OrgCtx & { user: { id: string; email: string } },
+  input: { groupId: string; baseNumber: number | null; message?: string | undefined },
+  edit: (base: Json) => Json,
+  defaultMessage: string,
+) {
+  const group = await findGroup(ctx, input.groupId);
+  const base = await baseConfig(ctx, group.id, input.baseNumber);
+  let config: Json;
   try {
-    return edit();
+    config = edit(base);
   } catch (error) {
     if (error instanceof ConfigEditError)
       throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
     throw error;
   }
+  return commitChange(ctx, {
+    groupId: group.id,
+    baseNumber: input.baseNumber,
+    config,
+    message: input.message || defaultMessage,
+  });
 }
 
 export const trafficRouter = createTRPCRouter({
@@ -188,44 +206,34 @@ export const trafficRouter = createTRPCRouter({
 
   setCanary: roleProcedure("operator")
     .input(setCanaryInput)
-    .mutation(async ({ ctx, input }) => {
-      const group = await findGroup(ctx, input.groupId);
-      const base = await baseConfig(ctx, group.id, input.baseNumber);
-      return commitChange(ctx, {
-        groupId: group.id,
-        baseNumber: input.baseNumber,
-        config: applyEdit(() => setCanaryPercent(base, input.serviceId, input.canaryPercent)),
-        message: input.message || `Canary of ${input.serviceId} to ${input.canaryPercent}%`,
-      });
-    }),
+    .mutation(({ ctx, input }) =>
+      commitEdit(
+        ctx,
+        input,
+        (base) => setCanaryPercent(base, input.serviceId, input.canaryPercent),
+        `Canary of ${input.serviceId} to ${input.canaryPercent}%`,
+      ),
+    ),
 
   setWeights: roleProcedure("operator")
     .input(setWeightsInput)
-    .mutation(async ({ ctx, input }) => {
-      const group = await findGroup(ctx, input.groupId);
-      const base = await baseConfig(ctx, group.id, input.baseNumber);
-      return commitChange(ctx, {
-        groupId: group.id,
-        baseNumber: input.baseNumber,
-        config: applyEdit(() => setTargetWeights(base, input.serviceId, input.weights)),
-        message: input.message || `Weights of ${input.serviceId} changed`,
-      });
-    }),
+    .mutation(({ ctx, input }) =>
+      commitEdit(
+        ctx,
+        input,
+        (base) => setTargetWeights(base, input.serviceId, input.weights),
+        `Weights of ${input.serviceId} changed`,
+      ),
+    ),
 
   setRateLimit: roleProcedure("operator")
     .input(setRateLimitInput)
-    .mutation(async ({ ctx, input }) => {
-      const group = await findGroup(ctx, input.groupId);
-      const base = await baseConfig(ctx, group.id, input.baseNumber);
-      return commitChange(ctx, {
-        groupId: group.id,
-        baseNumber: input.baseNumber,
-        config: applyEdit(() => setRouteRateLimit(base, input.routeId, input.rateLimit)),
-        message:
-          input.message ||
-          (input.rateLimit
-            ? `Rate limit of ${input.routeId} changed`
-            : `Rate limit of ${input.routeId} removed`),
-      });
-    }),
+    .mutation(({ ctx, input }) =>
+      commitEdit(
+        ctx,
+        input,
+        (base) => setRouteRateLimit(base, input.routeId, input.rateLimit),
+        input.rateLimit ? `Rate limit of ${input.routeId} changed` : `Rate limit of ${input.routeId} removed`,
+      ),
+    ),
 });
