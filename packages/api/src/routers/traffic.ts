@@ -35,18 +35,21 @@ async function findGroup(ctx: OrgCtx, groupId: string) {
   return group;
 }
 
+/** What the traffic procedures read of a revision: the configuration and who made it when. */
+const revisionSelect = {
+  id: true,
+  number: true,
+  groupId: true,
+  config: true,
+  message: true,
+  authorLabel: true,
+  createdAt: true,
+} satisfies Prisma.ConfigRevisionSelect;
+
 async function findRevision(ctx: OrgCtx, groupId: string, number: number) {
   const revision = await ctx.db.configRevision.findUnique({
     where: { groupId_number: { groupId, number } },
-    select: {
-      id: true,
-      number: true,
-      groupId: true,
-      config: true,
-      message: true,
-      authorLabel: true,
-      createdAt: true,
-    },
+    select: revisionSelect,
   });
   if (!revision) throw new TRPCError({ code: "NOT_FOUND", message: `Revision ${number} not found.` });
   return revision;
@@ -126,15 +129,7 @@ export const trafficRouter = createTRPCRouter({
     const latest = await ctx.db.configRevision.findFirst({
       where: { groupId: group.id },
       orderBy: { number: "desc" },
-      select: {
-        id: true,
-        number: true,
-        groupId: true,
-        config: true,
-        message: true,
-        authorLabel: true,
-        createdAt: true,
-      },
+      select: revisionSelect,
     });
     if (!latest) return { group, revision: null };
     const parsed = parseGatewayConfig(latest.config);
