@@ -6,6 +6,7 @@ import { createAgentInput, createGatewayGroupInput } from "@switchyard/contracts
 import type { RouterOutputs } from "@switchyard/api";
 import { CopyButton } from "@/components/copy-button";
 import { MutationError } from "@/components/mutation-error";
+import { ShownOnce } from "@/components/shown-once";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, Badge, Button, Card, EmptyState, Field, Loading } from "@/components/ui";
 import { useZodForm } from "@/components/use-zod-form";
@@ -123,13 +124,13 @@ function RegisterAgentForm({ groupId, groupName }: { groupId: string; groupName:
       </form>
       <MutationError error={create.error} fields={["name"]} />
       {created && (
-        <div
-          className="mt-4 space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4"
-          data-testid="agent-token"
+        <ShownOnce
+          what={`Token for ${created.name}`}
+          testId="agent-token"
+          className="mt-4"
+          onDone={() => setCreated(null)}
+          actions={<CopyButton text={created.startCommand} label="Copy command" />}
         >
-          <p className="text-sm font-medium text-amber-900">
-            Token for {created.name}. Copy it now: it is shown only once and cannot be recovered.
-          </p>
           <div className="flex flex-wrap items-center gap-2">
             <code className="min-w-0 flex-1 overflow-x-auto rounded bg-white px-2 py-1.5 font-mono text-xs">
               {created.token}
@@ -140,13 +141,7 @@ function RegisterAgentForm({ groupId, groupName }: { groupId: string; groupName:
           <pre className="overflow-x-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
             {created.startCommand}
           </pre>
-          <div className="flex gap-2">
-            <CopyButton text={created.startCommand} label="Copy command" />
-            <Button variant="secondary" onClick={() => setCreated(null)}>
-              Done
-            </Button>
-          </div>
-        </div>
+        </ShownOnce>
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import { createIngestKeyInput } from "@switchyard/contracts";
 import type { RouterOutputs } from "@switchyard/api";
 import { CopyButton } from "@/components/copy-button";
 import { MutationError } from "@/components/mutation-error";
+import { ShownOnce } from "@/components/shown-once";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, Badge, Button, Card, Field, Loading } from "@/components/ui";
 import { useZodForm } from "@/components/use-zod-form";
@@ -130,25 +131,22 @@ export function IngestKeysView() {
           )}
           <MutationError error={create.error} fields={["name"]} />
           {created && (
-            <div
-              className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4"
-              data-testid="ingest-key"
+            <ShownOnce
+              what={`Key ${created.name}`}
+              testId="ingest-key"
+              onDone={() => setCreated(null)}
+              actions={
+                <>
+                  <CopyButton text={created.exporterEnvironment} label="Copy settings" />
+                  <CopyButton text={created.key} label="Copy key" />
+                </>
+              }
             >
-              <p className="text-sm font-medium text-amber-900">
-                Key {created.name}. Copy it now: it is shown only once and cannot be recovered.
-              </p>
               <p className="text-sm text-amber-900">Exporter settings:</p>
               <pre className="overflow-x-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
                 {created.exporterEnvironment}
               </pre>
-              <div className="flex gap-2">
-                <CopyButton text={created.exporterEnvironment} label="Copy settings" />
-                <CopyButton text={created.key} label="Copy key" />
-                <Button variant="secondary" onClick={() => setCreated(null)}>
-                  Done
-                </Button>
-              </div>
-            </div>
+            </ShownOnce>
           )}
         </div>
       )}
