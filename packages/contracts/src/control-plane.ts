@@ -24,8 +24,8 @@ export const passwordSchema = z
   .max(128, "Use at most 128 characters")
   .refine((p) => /[A-Za-z]/.test(p) && /[0-9]/.test(p), "Use both letters and digits");
 
-const idSchema = z.string().trim().min(1, "Required").max(64, "Too long");
-const resourceNameSchema = z
+export const idSchema = z.string().trim().min(1, "Required").max(64, "Too long");
+export const resourceNameSchema = z
   .string()
   .trim()
   .min(2, "Use at least 2 characters")

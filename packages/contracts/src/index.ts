@@ -5,3 +5,4 @@ export * from "./jobs";
 export * from "./traffic";
 export * from "./telemetry";
 export * from "./dashboard";
+export * from "./alerting";
