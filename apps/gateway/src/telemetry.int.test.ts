@@ -133,7 +133,7 @@ describe("telemetry export", () => {
     const resource = attributesOf(receiver.metrics.at(-1)!.resourceMetrics[0]!.resource.attributes);
     expect(resource).toMatchObject({
       "service.name": "switchyard-gateway",
-      "switchyard.agent.id": "edge-telemetry",
+      "service.instance.id": "edge-telemetry",
     });
     expect([...receiver.authorizations]).toEqual([`Bearer ${TOKEN}`]);
     expect([...receiver.contentTypes]).toEqual(["application/x-protobuf"]);

@@ -1,5 +1,7 @@
 import {
   classifyHealth,
+  GATEWAY_SERVICE_NAME,
+  gatewayInstanceOf,
   resolveTimeRange,
   type HealthStatus,
   type HealthThresholds,
@@ -80,8 +82,35 @@ export function isGatewayService(name: string): boolean {
   return /gateway/i.test(name);
 }
 
+/**
+ * A gateway instance reports no RED of its own (its metrics are per upstream service), so its node shows the
+ * calls it made. Percentiles of several edges cannot be combined from their summaries and stay empty.
+ */
+function callerTotals(client: string, edges: ServiceGraphEdge[]): RedTotals {
+  let count = 0;
+  let errors = 0;
+  let rate = 0;
+  for (const edge of edges) {
+    if (edge.client !== client) continue;
+    count += edge.count;
+    errors += edge.errors;
+    rate += edge.rate;
+  }
+  return {
+    count,
+    errors,
+    rate,
+    errorRate: count === 0 ? 0 : errors / count,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+  };
+}
+
 export interface MapNode {
   id: string;
+  /** What the map shows: the service name, or a gateway instance's agent id. */
+  label: string;
   kind: "gateway" | "service";
   totals: RedTotals | null;
   health: HealthStatus;
@@ -113,6 +142,9 @@ export async function loadServiceMap(
   ]);
   const totalsByService = new Map(services.map((s) => [s.key, s.totals]));
   const names = new Set<string>(totalsByService.keys());
+  // Once the gateway's instances are drawn, the gateway service's own node (its spans' totals, no edges)
+  // would only duplicate them.
+  if (edges.some((edge) => gatewayInstanceOf(edge.client) !== null)) names.delete(GATEWAY_SERVICE_NAME);
   for (const edge of edges) names.add(edge.client).add(edge.server);
   const versionsByServer = new Map<string, Array<{ version: string; totals: RedTotals }>>();
   for (const series of versions) {
@@ -123,10 +155,12 @@ export async function loadServiceMap(
     list.push({ version, totals: series.totals });
   }
   const nodes = [...names].sort().map((id): MapNode => {
-    const totals = totalsByService.get(id) ?? null;
+    const instance = gatewayInstanceOf(id);
+    const totals = totalsByService.get(id) ?? (instance === null ? null : callerTotals(id, edges));
     return {
       id,
-      kind: isGatewayService(id) ? "gateway" : "service",
+      label: instance ?? id,
+      kind: instance !== null || isGatewayService(id) ? "gateway" : "service",
       totals,
       health: totals ? classifyHealth(totals, thresholds) : "idle",
     };

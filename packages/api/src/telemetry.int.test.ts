@@ -56,6 +56,8 @@ function shopTrace(i: number): NormalizedSpan[] {
     startUs: startMs * 1000,
     durationUs: 40_000 + i * 3_000,
     httpStatusCode: fails ? 500 : 200,
+    // Two gateway instances in front of the same shop, as the ingest stores them.
+    attributes: { "service.instance.id": i % 2 === 0 ? "gateway-a" : "gateway-b" },
   });
   const orders = span(`o${i}`, {
     traceId: gateway.traceId,
@@ -169,17 +171,22 @@ describe("telemetry procedures", () => {
     expect(narrow.services.find((s) => s.name === "orders")!.totals.count).toBe(6);
   });
 
-  it("service map: gateway -> orders -> users and products, edges equal to the store's graph", async () => {
+  it("service map: each gateway -> orders -> users and products, edges equal to the store's graph", async () => {
     const inA = await alice.caller("org-a");
     const map = await inA.telemetry.serviceMap({ range });
     expect(map.edges.map((e) => `${e.client}->${e.server}`)).toEqual([
       "orders->products",
       "orders->users",
-      "switchyard-gateway->orders",
+      "switchyard-gateway/gateway-a->orders",
+      "switchyard-gateway/gateway-b->orders",
     ]);
     const graph = await queries.serviceGraph({ organizationId: orgIds.a, ...WINDOW });
     expect(map.edges.map(({ versions: _versions, ...edge }) => edge)).toEqual(graph);
-    expect(map.nodes.find((n) => n.id === "switchyard-gateway")!.kind).toBe("gateway");
+    const gateways = map.nodes.filter((n) => n.kind === "gateway");
+    expect(gateways.map((n) => [n.label, n.totals?.count])).toEqual([
+      ["gateway-a", 15],
+      ["gateway-b", 15],
+    ]);
     const canary = map.edges.find((e) => e.server === "orders")!;
     expect(canary.versions.map((v) => [v.version, v.totals.count])).toEqual([
       ["v1", 22],

@@ -13,6 +13,18 @@ export const LATENCY_BUCKET_BOUNDS_MS = [
 /** One count per bound plus the overflow bucket above the last bound. */
 export const LATENCY_BUCKET_COUNT = LATENCY_BUCKET_BOUNDS_MS.length + 1;
 
+/**
+ * The `service.name` every gateway agent reports under. Its instances (`service.instance.id`, the agent id)
+ * are drawn as separate gateway nodes on the service map, so two gateways in front of the same services show
+ * as two.
+ */
+export const GATEWAY_SERVICE_NAME = "switchyard-gateway";
+/** The agent id in a service-map name `switchyard-gateway/<agent id>`, or null for any other name. */
+export function gatewayInstanceOf(mapName: string): string | null {
+  const prefix = `${GATEWAY_SERVICE_NAME}/`;
+  return mapName.startsWith(prefix) ? mapName.slice(prefix.length) : null;
+}
+
 /** OTLP span kinds as their protobuf numbers. */
 export const SpanKind = {
   UNSPECIFIED: 0,

@@ -106,6 +106,12 @@ function normalizeSpan(
   const code = span.status?.code;
   const status = typeof code === "number" && code >= 0 && code <= 2 ? code : 0;
   const attributes = attributesToRecord(asArray(span.attributes));
+  // Spans keep their resource's instance: a trace shows which replica served each span, and the service map
+  // draws every gateway instance as a node of its own.
+  const instance = resource["service.instance.id"];
+  if (instance !== undefined && attributes["service.instance.id"] === undefined) {
+    attributes["service.instance.id"] = instance;
+  }
   const httpStatus = attributes["http.response.status_code"] ?? attributes["http.status_code"];
   return {
     traceId,

@@ -89,6 +89,18 @@ describe("traces", () => {
     ]);
   });
 
+  it("keeps the resource's service.instance.id with each span", () => {
+    const resource = [
+      { key: "service.name", value: { stringValue: "switchyard-gateway" } },
+      { key: "service.instance.id", value: { stringValue: "gateway-a" } },
+    ];
+    const { spans } = normalizeTraces(
+      decodeTraceRequest(jsonTraces([jsonSpan()], resource), "json"),
+      options,
+    );
+    expect(spans[0]!.attributes).toMatchObject({ "service.instance.id": "gateway-a" });
+  });
+
   it("keeps spans whose texts hold NUL characters, which Postgres cannot store, by replacing them", () => {
     const { spans, rejected } = normalizeTraces(
       decodeTraceRequest(

@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import { LATENCY_BUCKET_BOUNDS_MS } from "@switchyard/contracts";
+import { GATEWAY_SERVICE_NAME, LATENCY_BUCKET_BOUNDS_MS } from "@switchyard/contracts";
 import { emptyBuckets } from "./histogram";
 import { createPartition, dayStartMs, partitionName } from "./partitions";
 
@@ -14,6 +14,8 @@ const BUCKET_INDEX_SQL = `CASE ${LATENCY_BUCKET_BOUNDS_MS.map((bound, i) => `WHE
  * from the stored spans: a child span whose parent is in another service is one call from the parent's
  * service to the child's. Parent and child may arrive in different batches, which is why this runs on a
  * schedule over recent minutes instead of at write time; replacing the minutes makes it idempotent.
+ * A gateway parent is named by its instance (`switchyard-gateway/<agent id>`): two gateways in front of the
+ * same services are two callers.
  */
 export async function recomputeServiceGraph(pool: Pool, lookbackMinutes: number, nowMs = Date.now()) {
   const fromMs = Math.floor((nowMs - lookbackMinutes * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
@@ -33,7 +35,9 @@ export async function recomputeServiceGraph(pool: Pool, lookbackMinutes: number,
       `SELECT organization_id, minute, client_service, server_service, bucket, count(*) AS count,
          count(*) FILTER (WHERE is_error) AS errors, sum(d) AS duration_sum_ms
        FROM (
-         SELECT c.organization_id, date_trunc('minute', c.start_time) AS minute, p.service AS client_service,
+         SELECT c.organization_id, date_trunc('minute', c.start_time) AS minute,
+           CASE WHEN p.service = $2 AND p.attributes ? 'service.instance.id'
+             THEN p.service || '/' || (p.attributes ->> 'service.instance.id') ELSE p.service END AS client_service,
            c.service AS server_service, c.duration_us / 1000.0 AS d,
            (c.status = 2 OR coalesce(c.http_status_code, 0) >= 500) AS is_error
          FROM telemetry_span c
@@ -43,7 +47,7 @@ export async function recomputeServiceGraph(pool: Pool, lookbackMinutes: number,
            AND c.parent_span_id IS NOT NULL AND p.service <> c.service
        ) calls, LATERAL (SELECT ${BUCKET_INDEX_SQL} AS bucket) b
        GROUP BY 1, 2, 3, 4, 5`,
-      [from],
+      [from, GATEWAY_SERVICE_NAME],
     );
     const edges = new Map<
       string,

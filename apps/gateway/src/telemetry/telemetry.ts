@@ -2,6 +2,7 @@ import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
+import { GATEWAY_SERVICE_NAME } from "@switchyard/contracts";
 import {
   type AggregationTemporality,
   type InstrumentType,
@@ -68,9 +69,9 @@ export class Telemetry {
       ? { authorization: `Bearer ${options.agentToken}` }
       : {};
     const resource = resourceFromAttributes({
-      "service.name": "switchyard-gateway",
+      "service.name": GATEWAY_SERVICE_NAME,
+      "service.instance.id": options.agentId,
       "service.version": options.agentVersion,
-      "switchyard.agent.id": options.agentId,
     });
 
     this.metricExporter = new CountingMetricExporter(
@@ -91,12 +92,12 @@ export class Telemetry {
     this.spans = new SpanRecorder(
       new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, headers }),
       resource,
-      { name: "switchyard-gateway", version: options.agentVersion },
+      { name: GATEWAY_SERVICE_NAME, version: options.agentVersion },
       { maxQueueSize: options.maxQueuedSpans, maxExportBatchSize: 512, flushIntervalMs: 2_000 },
     );
 
     const dropped = this.meterProvider
-      .getMeter("switchyard-gateway", options.agentVersion)
+      .getMeter(GATEWAY_SERVICE_NAME, options.agentVersion)
       .createObservableCounter(DROPPED_METRIC, {
         description: "Telemetry the gateway could not deliver, by signal and reason",
         unit: "{item}",

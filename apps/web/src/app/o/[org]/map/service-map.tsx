@@ -44,7 +44,7 @@ function toFlow(map: ServiceMap): { nodes: Node[]; edges: Edge[] } {
         <span className="block text-left">
           <span className="block truncate font-semibold">
             {node.kind === "gateway" ? "⇄ " : ""}
-            {node.id}
+            {node.label}
           </span>
           <span className="block text-xs text-slate-600">
             {healthLabel[node.health]}
@@ -53,7 +53,7 @@ function toFlow(map: ServiceMap): { nodes: Node[]; edges: Edge[] } {
         </span>
       ),
     },
-    ariaLabel: `${node.kind === "gateway" ? "Gateway" : "Service"} ${node.id}, ${healthLabel[node.health]}`,
+    ariaLabel: `${node.kind === "gateway" ? "Gateway" : "Service"} ${node.label}, ${healthLabel[node.health]}`,
     style: {
       width: NODE_WIDTH,
       height: NODE_HEIGHT,
@@ -98,7 +98,13 @@ export function ServiceMapView() {
     placeholderData: (previous) => previous,
   });
   const flow = useMemo(() => (map.data ? toFlow(map.data) : null), [map.data]);
-  const serviceHref = (id: string) => `/o/${slug}/services/${encodeURIComponent(id)}${carry}`;
+  const nodesById = useMemo(() => new Map(map.data?.nodes.map((node) => [node.id, node])), [map.data]);
+  // A gateway instance is an agent, not a service: it opens the Agents page.
+  const nodeHref = (id: string) =>
+    id !== nodesById.get(id)?.label
+      ? `/o/${slug}/agents`
+      : `/o/${slug}/services/${encodeURIComponent(id)}${carry}`;
+  const nodeLabel = (id: string) => nodesById.get(id)?.label ?? id;
 
   return (
     <div className="space-y-4">
@@ -123,7 +129,7 @@ export function ServiceMapView() {
               fitView
               nodesDraggable={false}
               nodesConnectable={false}
-              onNodeClick={(_, node) => router.push(serviceHref(node.id))}
+              onNodeClick={(_, node) => router.push(nodeHref(node.id))}
               proOptions={{ hideAttribution: true }}
             >
               <Background />
@@ -147,12 +153,12 @@ export function ServiceMapView() {
               <ul className="space-y-1 text-sm" data-testid="map-edges">
                 {map.data.edges.map((edge) => (
                   <li key={`${edge.client}->${edge.server}`} data-edge={`${edge.client}->${edge.server}`}>
-                    <Link className="text-indigo-700 hover:underline" href={serviceHref(edge.client)}>
-                      {edge.client}
+                    <Link className="text-indigo-700 hover:underline" href={nodeHref(edge.client)}>
+                      {nodeLabel(edge.client)}
                     </Link>{" "}
                     →{" "}
-                    <Link className="text-indigo-700 hover:underline" href={serviceHref(edge.server)}>
-                      {edge.server}
+                    <Link className="text-indigo-700 hover:underline" href={nodeHref(edge.server)}>
+                      {nodeLabel(edge.server)}
                     </Link>
                     <span className="ml-2 whitespace-pre-line text-slate-600">{edgeLabel(edge)}</span>
                   </li>
