@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { databaseUrl, loadEnv, logLevel, redisUrl } from "@switchyard/env";
+import { betterAuthSecret, databaseUrl, loadEnv, logLevel, publicUrl, redisUrl } from "@switchyard/env";
 
 export const webEnvSchema = z.object({
   DATABASE_URL: databaseUrl,
@@ -8,12 +8,8 @@ export const webEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, "use letters, digits, - and _ (at most 64)")
     .default("switchyard"),
-  BETTER_AUTH_SECRET: z
-    .string({ error: "required — a random secret of at least 32 characters (openssl rand -hex 32)" })
-    .min(32, "must be at least 32 characters (openssl rand -hex 32)"),
-  SWITCHYARD_PUBLIC_URL: z
-    .url("must be the URL people open, e.g. http://localhost:3000")
-    .default("http://localhost:3000"),
+  BETTER_AUTH_SECRET: betterAuthSecret,
+  SWITCHYARD_PUBLIC_URL: publicUrl,
   LOG_LEVEL: logLevel,
 });
 

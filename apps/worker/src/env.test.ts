@@ -5,6 +5,7 @@ import { workerEnvSchema } from "./env";
 const required = {
   DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/switchyard",
   REDIS_URL: "redis://127.0.0.1:6379",
+  BETTER_AUTH_SECRET: "0123456789abcdef0123456789abcdef",
 };
 
 describe("workerEnvSchema", () => {
@@ -14,6 +15,7 @@ describe("workerEnvSchema", () => {
       env: {
         ...required,
         LOG_LEVEL: "info",
+        SWITCHYARD_PUBLIC_URL: "http://localhost:3000",
         SWITCHYARD_QUEUE_PREFIX: "switchyard",
         SWITCHYARD_SHUTDOWN_GRACE_MS: 25_000,
       },

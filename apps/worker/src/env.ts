@@ -1,10 +1,24 @@
 import { z } from "zod";
-import { databaseUrl, logLevel, otelExporterEndpoint, otelExporterHeaders, redisUrl } from "@switchyard/env";
+import {
+  betterAuthSecret,
+  databaseUrl,
+  logLevel,
+  otelExporterEndpoint,
+  otelExporterHeaders,
+  publicUrl,
+  redisUrl,
+} from "@switchyard/env";
 
 export const workerEnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,
   LOG_LEVEL: logLevel,
+  BETTER_AUTH_SECRET: betterAuthSecret.describe(
+    "the web app's BETTER_AUTH_SECRET: the key that decrypts notification channels is derived from it",
+  ),
+  SWITCHYARD_PUBLIC_URL: publicUrl.describe(
+    "the web app's URL, for links in notifications (default http://localhost:3000)",
+  ),
   OTEL_EXPORTER_OTLP_ENDPOINT: otelExporterEndpoint,
   OTEL_EXPORTER_OTLP_HEADERS: otelExporterHeaders,
   SWITCHYARD_QUEUE_PREFIX: z

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -210,6 +211,7 @@ describe("worker process", () => {
         DATABASE_URL: testDb.url,
         REDIS_URL: redis.url,
         SWITCHYARD_QUEUE_PREFIX: redis.prefix,
+        BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
         LOG_LEVEL: "info",
       });
       await worker.waitForLine("worker started");

@@ -45,3 +45,13 @@ export const port = z.coerce
   .min(1, { message: "below 1" })
   .max(65535, { message: "above 65535" })
   .describe("a TCP port between 1 and 65535");
+
+/** better-auth's signing secret; the worker derives the key that decrypts notification channels from it. */
+export const betterAuthSecret = z
+  .string({ error: "required — a random secret of at least 32 characters (openssl rand -hex 32)" })
+  .min(32, "must be at least 32 characters (openssl rand -hex 32)");
+
+/** The URL people open; links in notifications point there. */
+export const publicUrl = z
+  .url("must be the URL people open, e.g. http://localhost:3000")
+  .default("http://localhost:3000");

@@ -7,5 +7,7 @@ export {
   otelExporterEndpoint,
   otelExporterHeaders,
   port,
+  betterAuthSecret,
+  publicUrl,
   type LogLevel,
 } from "./fields";

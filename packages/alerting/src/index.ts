@@ -1,0 +1,28 @@
+export {
+  ChannelSecretError,
+  decryptChannelSecret,
+  deriveChannelKey,
+  encryptChannelSecret,
+  maskWebhookUrl,
+  type ChannelKey,
+} from "./secrets";
+export {
+  buildFiringMessage,
+  buildResolvedMessage,
+  buildTestMessage,
+  parseRetryAfter,
+  sendSlackMessage,
+  type AlertMessageInput,
+  type AlertSeverity,
+  type SlackMessage,
+  type SlackResponse,
+} from "./slack";
+export { alertsUrl, dashboardUrl, trafficUrl, type DashboardTarget } from "./links";
+export { formatDuration, formatSignalValue, signalLabels } from "./format";
+export {
+  canaryContextSchema,
+  incidentContextSchema,
+  readIncidentContext,
+  type CanaryContext,
+  type IncidentContext,
+} from "./incident-context";
