@@ -6,6 +6,7 @@ import type { Logger } from "@switchyard/observability";
 import type { RevisionNotifier } from "@switchyard/traffic";
 import type { TelemetryWriter } from "@switchyard/telemetry-store";
 import type { Pool } from "pg";
+import type { JobProducer } from "@switchyard/queue";
 import { describePayloadProblems, InvalidJobPayloadError, isJobName } from "@switchyard/queue";
 import type { JobRegistry } from "./registry";
 
@@ -15,6 +16,7 @@ export interface ProcessorDependencies {
   telemetryPool: Pool;
   telemetryWriter: TelemetryWriter;
   revisions: RevisionNotifier;
+  jobs: JobProducer;
   logger: Logger;
 }
 
@@ -29,6 +31,7 @@ export function createJobProcessor({
   telemetryPool,
   telemetryWriter,
   revisions,
+  jobs,
   logger,
 }: ProcessorDependencies) {
   // Created here rather than at import so they bind to the meter provider that startTelemetry registered.
@@ -52,6 +55,7 @@ export function createJobProcessor({
           telemetryPool,
           telemetryWriter,
           revisions,
+          jobs,
           logger: logger.child({ jobId: job.id, jobName: name }),
           jobId: job.id ?? "",
           attempt: job.attemptsMade + 1,

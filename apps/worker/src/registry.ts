@@ -4,8 +4,10 @@ import type { Logger } from "@switchyard/observability";
 import type { Pool } from "pg";
 import type { TelemetryWriter } from "@switchyard/telemetry-store";
 import type { RevisionNotifier } from "@switchyard/traffic";
+import type { JobProducer } from "@switchyard/queue";
 import { markAgentsOffline } from "./jobs/mark-agents-offline";
 import { publishRevision } from "./jobs/publish-revision";
+import { runRolloutCheck, sweepRolloutChecks } from "./jobs/rollouts";
 import { applyTelemetryRetention, ingestTelemetry, recomputeTelemetryGraph } from "./jobs/telemetry";
 
 export interface JobContext {
@@ -15,6 +17,8 @@ export interface JobContext {
   telemetryWriter: TelemetryWriter;
   /** Wakes agents' config watches on every web process. */
   revisions: RevisionNotifier;
+  /** Enqueues follow-up jobs (a rollout's next check, a revision's publish). */
+  jobs: JobProducer;
   /** Carries the job's id and name on every line. */
   logger: Logger;
   jobId: string;
@@ -40,4 +44,6 @@ export const jobRegistry: JobRegistry = {
   },
   "telemetry.retention": { schema: jobPayloads["telemetry.retention"], handler: applyTelemetryRetention },
   "config.publish": { schema: jobPayloads["config.publish"], handler: publishRevision },
+  "rollout.check": { schema: jobPayloads["rollout.check"], handler: runRolloutCheck },
+  "rollout.sweep": { schema: jobPayloads["rollout.sweep"], handler: sweepRolloutChecks },
 };

@@ -6,6 +6,7 @@ import { createDb } from "@switchyard/db";
 import type { Logger } from "@switchyard/observability";
 import {
   closeRedisConnection,
+  createJobProducer,
   createQueue,
   createRedisConnection,
   parseJobPayload,
@@ -57,12 +58,14 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   });
 
   const revisions = createRevisionNotifier({ redisUrl: options.redisUrl, prefix });
+  const jobs = createJobProducer({ connection: producerConnection, prefix });
   const processJob = createJobProcessor({
     registry: jobRegistry,
     db,
     telemetryPool,
     telemetryWriter,
     revisions,
+    jobs,
     logger,
   });
   const workers = queueNames.map((name) => {
@@ -90,6 +93,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     closing ??= (async () => {
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all([...queues.values()].map((queue) => queue.close()));
+      await jobs.close();
       await Promise.all([closeRedisConnection(producerConnection), closeRedisConnection(workerConnection)]);
       await revisions.close();
       await Promise.all([db.$disconnect(), telemetryPool.end()]);

@@ -15,6 +15,8 @@ export const jobSchedules: JobSchedule[] = [
   // recomputed every 10 s, so an edge appears within seconds and spans up to ~2 minutes late still count.
   // The recompute joins every span of the window, so the window is kept short (see PERFORMANCE.md).
   { job: "telemetry.service-graph", everyMs: 10_000, payload: { lookbackMinutes: 2 } },
+  // A rollout's check lost with Redis (which may run without persistence) is re-enqueued within a minute.
+  { job: "rollout.sweep", everyMs: 30_000, payload: { overdueMs: 30_000 } },
   // Hourly is often enough to keep two days of partitions ahead and drop expired ones.
   { job: "telemetry.retention", everyMs: 3_600_000, payload: {} },
 ];

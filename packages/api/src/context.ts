@@ -1,4 +1,5 @@
 import type { Auth } from "@switchyard/auth";
+import type { JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
 import type { TelemetryReader } from "./dashboard-views";
 
@@ -19,6 +20,11 @@ export interface ContextDeps {
   publicUrl: string;
   /** Hands a committed revision to the publish pipeline, which wakes the group's agents and follows their acks. */
   publishRevision(revision: PublishedRevision): Promise<void>;
+  /**
+   * Enqueues a rollout's check as a delayed job (id from run and check number). Rejects when the queue is
+   * unreachable, which undoes the rollout change that needed it.
+   */
+  scheduleRolloutCheck(check: JobPayload<"rollout.check">, delayMs: number): Promise<void>;
   /** Telemetry reads for the dashboard (the telemetry store over its pg pool). */
   telemetry: TelemetryReader;
 }

@@ -4,6 +4,7 @@ import { gatewayGroupRouter } from "./routers/gateway-group";
 import { ingestKeyRouter } from "./routers/ingest-key";
 import { memberRouter } from "./routers/member";
 import { organizationRouter } from "./routers/organization";
+import { rolloutRouter } from "./routers/rollout";
 import { trafficRouter } from "./routers/traffic";
 import { telemetryRouter } from "./routers/telemetry";
 import { viewerRouter } from "./routers/viewer";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   ingestKey: ingestKeyRouter,
   telemetry: telemetryRouter,
   traffic: trafficRouter,
+  rollout: rolloutRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 import { createAuth, type Auth } from "@switchyard/auth";
+import type { JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
 import pg from "pg";
 import { appRouter } from "./root";
@@ -14,6 +15,8 @@ export function createApiHarness(
   db: Database,
   options: {
     publishRevision?: (revision: PublishedRevision) => Promise<void>;
+    /** Where rollout checks go; by default they are only recorded (no worker runs them). */
+    scheduleRolloutCheck?: (check: JobPayload<"rollout.check">, delayMs: number) => Promise<void>;
     /** The telemetry store's pool, for tests of the telemetry procedures. */
     telemetryPool?: TelemetryPool;
   } = {},
@@ -31,6 +34,12 @@ export function createApiHarness(
     options.publishRevision ??
     (async (revision: PublishedRevision) => {
       published.push(revision);
+    });
+  const scheduledChecks: Array<JobPayload<"rollout.check"> & { delayMs: number }> = [];
+  const scheduleRolloutCheck =
+    options.scheduleRolloutCheck ??
+    (async (check: JobPayload<"rollout.check">, delayMs: number) => {
+      scheduledChecks.push({ ...check, delayMs });
     });
   const auth: Auth = createAuth({
     db,
@@ -58,8 +67,17 @@ export function createApiHarness(
     const headers = new Headers();
     if (cookie) headers.set("cookie", cookie);
     if (organizationSlug) headers.set("x-switchyard-org", organizationSlug);
-    return createCaller(await createContext({ auth, db, publicUrl, publishRevision, telemetry }, headers));
+    return createCaller(
+      await createContext({ auth, db, publicUrl, publishRevision, scheduleRolloutCheck, telemetry }, headers),
+    );
   }
 
-  return { auth, signUp, anonymous: (slug?: string) => callerFor(null, slug), publicUrl, published };
+  return {
+    auth,
+    signUp,
+    anonymous: (slug?: string) => callerFor(null, slug),
+    publicUrl,
+    published,
+    scheduledChecks,
+  };
 }

@@ -4,6 +4,29 @@ import { z, ZodError } from "zod";
 import { roleAtLeast, type Role } from "@switchyard/auth";
 import type { Context } from "./context";
 
+/**
+ * A refusal about one input field that only the server can judge (a rollout already running for the
+ * service, say). Sent as the cause of a TRPCError, it reaches the client in the same shape as zod's field
+ * errors, so a form shows it next to the field.
+ */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "FieldError";
+  }
+}
+
+function fieldErrorsOf(
+  cause: unknown,
+): { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null {
+  if (cause instanceof ZodError) return z.flattenError(cause);
+  if (cause instanceof FieldError) return { formErrors: [], fieldErrors: { [cause.field]: [cause.message] } };
+  return null;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // Input errors carry zod's flattened field errors so forms can show each message next to its field.
@@ -11,7 +34,7 @@ const t = initTRPC.context<Context>().create({
     ...shape,
     data: {
       ...shape.data,
-      zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+      zodError: fieldErrorsOf(error.cause),
     },
   }),
 });

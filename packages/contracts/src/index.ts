@@ -6,3 +6,4 @@ export * from "./traffic";
 export * from "./telemetry";
 export * from "./dashboard";
 export * from "./alerting";
+export * from "./rollout";

@@ -25,6 +25,21 @@ export const jobPayloads = {
     revisionNumber: z.number().int().positive(),
     convergeWithinMs: z.number().int().positive().max(300_000).default(15_000),
   }),
+  /**
+   * One check of a running rollout: measures the canary against stable over the step's window and advances,
+   * waits or rolls back. `seq` is the check the run expects next; a job with another number (a retry after
+   * the check was done, or a check from before a pause) changes nothing.
+   */
+  "rollout.check": z.object({
+    organizationId: z.string().min(1),
+    runId: z.string().min(1),
+    stepIndex: z.number().int().nonnegative(),
+    seq: z.number().int().nonnegative(),
+  }),
+  /** Re-enqueues the check of running rollouts whose check is overdue by more than this (its job was lost). */
+  "rollout.sweep": z.object({
+    overdueMs: z.number().int().min(1_000).max(3_600_000).default(30_000),
+  }),
   /** Creates day partitions ahead and drops raw data older than the retention. */
   "telemetry.retention": z.object({
     retentionDays: z.number().int().positive().max(90).default(7),

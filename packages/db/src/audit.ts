@@ -19,14 +19,22 @@ export const auditActions = [
   "agent.online",
   "config.revision_commit",
   "health_thresholds.update",
+  "rollout.plan_save",
+  "rollout.start",
+  "rollout.pause",
+  "rollout.resume",
+  "rollout.promote",
+  "rollout.abort",
+  "rollout.rollback",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 export interface AuditEventInput {
   organizationId: string;
   action: AuditAction;
-  /** null when the system acted on its own (a scheduled job, an agent's state change). */
-  actor: { userId: string; label: string } | null;
+  /** null when the system acted on its own (a scheduled job, an agent's state change); a rollout acting on
+   *  its own names itself with a null userId. */
+  actor: { userId: string | null; label: string } | null;
   target: { type: string; id?: string | null; label?: string | null };
   metadata?: Prisma.InputJsonObject;
   ipAddress?: string | null;

@@ -15,3 +15,4 @@ export {
 } from "./connection";
 export { createQueue, defaultJobOptions, type QueueConnectionOptions } from "./create-queue";
 export { createJobProducer, QueueUnavailableError, type JobProducer } from "./producer";
+export { enqueueRevisionPublish, enqueueRolloutCheck } from "./traffic-jobs";

@@ -2,7 +2,8 @@ import type { JobName } from "@switchyard/contracts";
 
 /** Every BullMQ queue the platform uses. The worker runs one BullMQ Worker per queue. */
 // Config publishes get a queue of their own so they never wait behind a telemetry backlog.
-export const queueNames = ["agents", "telemetry", "config"] as const;
+// Rollout checks get one too: a check that waits behind publishes would stretch a step.
+export const queueNames = ["agents", "telemetry", "config", "rollouts"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /** Which queue carries each job. Adding a job to `jobPayloads` without a queue here fails to compile. */
@@ -12,6 +13,8 @@ export const jobQueues: Record<JobName, QueueName> = {
   "telemetry.service-graph": "telemetry",
   "telemetry.retention": "telemetry",
   "config.publish": "config",
+  "rollout.check": "rollouts",
+  "rollout.sweep": "rollouts",
 };
 
 export function queueForJob(name: JobName): QueueName {

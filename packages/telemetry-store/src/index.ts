@@ -24,3 +24,4 @@ export {
   type RedSeries,
   type RedTotals,
 } from "./breakdown";
+export { versionTotalsSince, type VersionCounts } from "./version-totals";

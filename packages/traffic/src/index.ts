@@ -3,6 +3,7 @@ export { handleAgentRequest, type AgentApiDeps } from "./agent-api";
 export { createRevisionNotifier, type RevisionNotifier, type RevisionWait } from "./notifier";
 export {
   commitRevision,
+  commitRevisionInTransaction,
   latestRevisionAfter,
   RevisionConflictError,
   type CommitRevisionInput,
@@ -11,3 +12,4 @@ export {
 export { revisionStatus, type RevisionStatus, type AgentRevisionState } from "./revision-status";
 export { ConfigEditError, setCanaryPercent, setRouteRateLimit, setTargetWeights } from "./config-edits";
 export { diffConfigs, type DiffLine } from "./revision-diff";
+export * from "./rollout";

@@ -1,4 +1,5 @@
 import { recordAuditEvent, type Database, type Prisma } from "@switchyard/db";
+import { pauseRolloutsOnManualSplitChange } from "./rollout/manual-override";
 
 export class RevisionConflictError extends Error {
   constructor(
@@ -20,7 +21,10 @@ export interface CommitRevisionInput {
   baseNumber: number | null;
   config: Prisma.InputJsonValue;
   message: string;
-  author: { userId: string; label: string } | null;
+  /** null when the system made the change; a rollout names itself in `label` with no user. */
+  author: { userId: string | null; label: string } | null;
+  /** Set when a rollout run makes this change, so it does not count as a manual edit of that run's split. */
+  rolloutRunId?: string;
 }
 
 export interface CommittedRevision {
@@ -30,46 +34,73 @@ export interface CommittedRevision {
   createdAt: Date;
 }
 
+/** Locks the group's row until the transaction ends, which serialises commits (and rollout steps) per group. */
+export async function lockGroup(tx: Prisma.TransactionClient, organizationId: string, groupId: string) {
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "GatewayGroup" WHERE id = ${groupId} AND "organizationId" = ${organizationId} FOR UPDATE`;
+  if (locked.length === 0) throw new Error(`Gateway group ${groupId} not found`);
+}
+
+export function latestRevision(tx: Prisma.TransactionClient, groupId: string) {
+  return tx.configRevision.findFirst({
+    where: { groupId },
+    orderBy: { number: "desc" },
+    select: { number: true, config: true },
+  });
+}
+
 /**
  * Writes the next revision of a group and its audit event in one transaction. A change made on an older
  * revision than the latest is refused, so two people editing at once cannot overwrite each other.
  */
 export async function commitRevision(db: Database, input: CommitRevisionInput): Promise<CommittedRevision> {
-  return db.$transaction(async (tx) => {
-    // Serialises commits per group: the row lock is held until the transaction ends.
-    const locked = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "GatewayGroup" WHERE id = ${input.groupId} AND "organizationId" = ${input.organizationId} FOR UPDATE`;
-    if (locked.length === 0) throw new Error(`Gateway group ${input.groupId} not found`);
-    const latest = await tx.configRevision.findFirst({
-      where: { groupId: input.groupId },
-      orderBy: { number: "desc" },
-      select: { number: true },
-    });
-    const latestNumber = latest?.number ?? null;
-    if (latestNumber !== input.baseNumber) throw new RevisionConflictError(input.baseNumber, latestNumber);
+  return db.$transaction((tx) => commitRevisionInTransaction(tx, input));
+}
 
-    const revision = await tx.configRevision.create({
-      data: {
-        organizationId: input.organizationId,
-        groupId: input.groupId,
-        number: (latestNumber ?? 0) + 1,
-        config: input.config,
-        message: input.message,
-        authorUserId: input.author?.userId ?? null,
-        authorLabel: input.author?.label ?? "system",
-        parentNumber: latestNumber,
-      },
-      select: { id: true, number: true, groupId: true, createdAt: true },
-    });
-    await recordAuditEvent(tx, {
+/**
+ * `commitRevision` inside a transaction the caller holds, for changes that must commit together with other
+ * writes (a rollout's step and its revision). A change to a service's split that a running rollout did not
+ * make pauses that rollout in the same transaction: the manual change wins and the plan stops pushing.
+ */
+export async function commitRevisionInTransaction(
+  tx: Prisma.TransactionClient,
+  input: CommitRevisionInput,
+): Promise<CommittedRevision> {
+  await lockGroup(tx, input.organizationId, input.groupId);
+  const latest = await latestRevision(tx, input.groupId);
+  const latestNumber = latest?.number ?? null;
+  if (latestNumber !== input.baseNumber) throw new RevisionConflictError(input.baseNumber, latestNumber);
+
+  const revision = await tx.configRevision.create({
+    data: {
       organizationId: input.organizationId,
-      action: "config.revision_commit",
-      actor: input.author,
-      target: { type: "config_revision", id: revision.id, label: `revision ${revision.number}` },
-      metadata: { groupId: input.groupId, message: input.message },
-    });
-    return revision;
+      groupId: input.groupId,
+      number: (latestNumber ?? 0) + 1,
+      config: input.config,
+      message: input.message,
+      authorUserId: input.author?.userId ?? null,
+      authorLabel: input.author?.label ?? "system",
+      parentNumber: latestNumber,
+    },
+    select: { id: true, number: true, groupId: true, createdAt: true },
   });
+  await recordAuditEvent(tx, {
+    organizationId: input.organizationId,
+    action: "config.revision_commit",
+    actor: input.author,
+    target: { type: "config_revision", id: revision.id, label: `revision ${revision.number}` },
+    metadata: { groupId: input.groupId, message: input.message },
+  });
+  await pauseRolloutsOnManualSplitChange(tx, {
+    organizationId: input.organizationId,
+    groupId: input.groupId,
+    previous: latest?.config,
+    next: input.config,
+    revisionNumber: revision.number,
+    actorLabel: input.author?.label ?? "system",
+    rolloutRunId: input.rolloutRunId ?? null,
+  });
+  return revision;
 }
 
 /** The newest revision of a group numbered above `after`, or null. */

@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashAgentToken } from "@switchyard/traffic";
 import {
@@ -12,7 +10,6 @@ import {
 import {
   commitRevision,
   createRevisionNotifier,
-  handleAgentRequest,
   revisionStatus,
   type RevisionNotifier,
 } from "@switchyard/traffic";
@@ -22,6 +19,7 @@ import {
   startUpstreams,
   type Upstream,
 } from "../../../gateway/src/testing/processes";
+import { startAgentApiServer, type AgentApiServer } from "./testing/agent-api-server";
 
 /**
  * The control plane's agent API (the same handler the web app mounts at /api/agent/v1/*) with a real gateway
@@ -33,7 +31,7 @@ import {
 let testDb: TestDatabase;
 let redis: TestRedis;
 let notifier: RevisionNotifier;
-let server: Server;
+let server: AgentApiServer | undefined;
 let controlPlaneUrl = "";
 let upstreams: Upstream[] = [];
 let gateway: GatewayProcess | undefined;
@@ -112,23 +110,8 @@ beforeAll(async () => {
   });
   Object.assign(ids, { group: group.id, agent: agent.id });
 
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const abort = new AbortController();
-    res.on("close", () => abort.abort());
-    const request = new Request(new URL(req.url ?? "/", controlPlaneUrl), {
-      method: req.method,
-      headers: req.headers as Record<string, string>,
-      body: req.method === "GET" ? undefined : Buffer.concat(chunks),
-      signal: abort.signal,
-    });
-    const response = await handleAgentRequest(request, { db, notifier });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  controlPlaneUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startAgentApiServer({ db, notifier });
+  controlPlaneUrl = server.url;
   upstreams = await startUpstreams([
     ["users-a", "v1"],
     ["users-b", "v1"],
@@ -138,8 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.remove();
   await Promise.all(upstreams.map((u) => u.stop()));
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await notifier?.close();
   await redis?.cleanup();
   await testDb?.drop();

@@ -1,5 +1,12 @@
 import type { PublishedRevision } from "@switchyard/api";
-import { createJobProducer, createRedisConnection, type JobProducer } from "@switchyard/queue";
+import type { JobPayload } from "@switchyard/contracts";
+import {
+  createJobProducer,
+  createRedisConnection,
+  enqueueRevisionPublish,
+  enqueueRolloutCheck,
+  type JobProducer,
+} from "@switchyard/queue";
 import { webEnv } from "@/env";
 import { logger } from "@/server/logger";
 import { getRevisionNotifier } from "@/server/revision-notifier";
@@ -33,22 +40,19 @@ export async function publishRevision(revision: PublishedRevision): Promise<void
         "revision not announced",
       ),
     );
-  const enqueued = producer()
-    .enqueue(
-      "config.publish",
-      {
-        organizationId: revision.organizationId,
-        groupId: revision.groupId,
-        revisionId: revision.id,
-        revisionNumber: revision.number,
-      },
-      { jobId: `config.publish-${revision.id}` },
-    )
-    .catch((error: unknown) =>
-      logger.warn(
-        { err: error, revision: revision.number, groupId: revision.groupId },
-        "publish job not enqueued; agents will poll",
-      ),
-    );
+  const enqueued = enqueueRevisionPublish(producer(), revision).catch((error: unknown) =>
+    logger.warn(
+      { err: error, revision: revision.number, groupId: revision.groupId },
+      "publish job not enqueued; agents will poll",
+    ),
+  );
   await Promise.all([announced, enqueued]);
+}
+
+/** A rollout's next check; a failure propagates, so the rollout change that needed it is not committed. */
+export async function scheduleRolloutCheck(
+  check: JobPayload<"rollout.check">,
+  delayMs: number,
+): Promise<void> {
+  await enqueueRolloutCheck(producer(), check, delayMs);
 }

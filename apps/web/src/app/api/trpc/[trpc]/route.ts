@@ -4,7 +4,7 @@ import { getDb } from "@switchyard/db";
 import { webEnv } from "@/env";
 import { getAuth } from "@/server/auth";
 import { logger } from "@/server/logger";
-import { publishRevision } from "@/server/publish-revision";
+import { publishRevision, scheduleRolloutCheck } from "@/server/publish-revision";
 import { getTelemetryQueries } from "@/server/telemetry";
 
 function handler(req: Request) {
@@ -19,6 +19,7 @@ function handler(req: Request) {
           db: getDb(),
           publicUrl: webEnv().SWITCHYARD_PUBLIC_URL,
           publishRevision,
+          scheduleRolloutCheck,
           telemetry: getTelemetryQueries(),
         },
         req.headers,
