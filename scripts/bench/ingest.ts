@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { applyMigrations } from "@switchyard/db/migrate";
 import { generateIngestKey } from "@switchyard/ingest";
+import { CpuSampler } from "./cpu-sampler";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 3);
@@ -35,6 +36,7 @@ for (const [name, value, max] of [
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const children: ChildProcess[] = [];
+const roles = new Map<ChildProcess, string>();
 
 function dbUrl(name: string) {
   const url = new URL(adminUrl);
@@ -70,6 +72,7 @@ function start(name: string, args: string[], env: Record<string, string>, cwd = 
     if (code && !stopping) console.error(`${name} exited with ${code}:\n${stderr}`);
   });
   children.push(child);
+  roles.set(child, name);
   return child;
 }
 
@@ -134,6 +137,7 @@ function runSender(
     { cwd: root, stdio: ["ignore", "pipe", "inherit"], detached: true },
   );
   children.push(child);
+  roles.set(child, "senders");
   let out = "";
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   return new Promise((resolve, reject) =>
@@ -200,6 +204,16 @@ try {
   console.log(
     `${SENDERS} senders × ${CONCURRENCY} connections, ${SPANS_PER_BATCH} spans per batch, ${DURATION_MS / 1000} s…`,
   );
+  const cpu = new CpuSampler(
+    () => {
+      const groups: Record<string, number[]> = {};
+      for (const [child, role] of roles) if (child.pid) (groups[role] ??= []).push(child.pid);
+      return groups;
+    },
+    pool,
+    name,
+  );
+  cpu.start();
   const startedAt = Date.now();
   const reports = await Promise.all(
     Array.from({ length: SENDERS }, (_, i) => runSender(i, baseUrl, key, organizationId)),
@@ -213,6 +227,7 @@ try {
     const { rows } = await pool!.query<{ n: string }>("SELECT count(*) AS n FROM telemetry_batch");
     return Number(rows[0]!.n) >= accepted.length ? true : undefined;
   }).catch(() => false);
+  const cpuSeconds = await cpu.stop();
   const { rows: batches } = await pool.query<{
     batch_id: string;
     written_at: Date;
@@ -247,6 +262,7 @@ try {
   console.log(
     `lag accept→stored ms: p50 ${percentile(lags, 50)}, p95 ${percentile(lags, 95)}, p99 ${percentile(lags, 99)}, max ${lags.at(-1) ?? 0}`,
   );
+  console.log(`CPU seconds from the first send until drained: ${JSON.stringify(cpuSeconds)}`);
   console.log(
     JSON.stringify({
       spans_per_s_accepted: Math.round(acceptedSpans / sentFor),

@@ -8,7 +8,7 @@ import type { JobProducer } from "@switchyard/queue";
 import { markAgentsOffline } from "./jobs/mark-agents-offline";
 import { publishRevision } from "./jobs/publish-revision";
 import { runRolloutCheck, sweepRolloutChecks } from "./jobs/rollouts";
-import { applyTelemetryRetention, ingestTelemetry, recomputeTelemetryGraph } from "./jobs/telemetry";
+import { applyTelemetryRetention, ingestTelemetry, updateTelemetryGraph } from "./jobs/telemetry";
 
 export interface JobContext {
   db: Database;
@@ -40,7 +40,7 @@ export const jobRegistry: JobRegistry = {
   "telemetry.ingest": { schema: jobPayloads["telemetry.ingest"], handler: ingestTelemetry },
   "telemetry.service-graph": {
     schema: jobPayloads["telemetry.service-graph"],
-    handler: recomputeTelemetryGraph,
+    handler: updateTelemetryGraph,
   },
   "telemetry.retention": { schema: jobPayloads["telemetry.retention"], handler: applyTelemetryRetention },
   "config.publish": { schema: jobPayloads["config.publish"], handler: publishRevision },

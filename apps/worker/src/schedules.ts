@@ -11,10 +11,9 @@ export type JobSchedule<N extends JobName = JobName> = {
 export const jobSchedules: JobSchedule[] = [
   // An agent silent for 60 s is marked offline; sweeping every 15 s marks it within 75 s at worst.
   { job: "agents.mark-offline", everyMs: 15_000, payload: { silentAfterMs: 60_000 } },
-  // Parent and child spans of one call may land in different batches; edges of the last 2 minutes are
-  // recomputed every 10 s, so an edge appears within seconds and spans up to ~2 minutes late still count.
-  // The recompute joins every span of the window, so the window is kept short (see PERFORMANCE.md).
-  { job: "telemetry.service-graph", everyMs: 10_000, payload: { lookbackMinutes: 2 } },
+  // Parent and child spans of one call may land in different batches; every 10 s the calls of the spans
+  // stored since the last run are added to the edges, so an edge appears within seconds.
+  { job: "telemetry.service-graph", everyMs: 10_000, payload: {} },
   // A rollout's check lost with Redis (which may run without persistence) is re-enqueued within a minute.
   { job: "rollout.sweep", everyMs: 30_000, payload: { overdueMs: 30_000 } },
   // Hourly is often enough to keep two days of partitions ahead and drop expired ones.

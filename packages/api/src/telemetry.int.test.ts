@@ -3,7 +3,7 @@ import pg from "pg";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_HEALTH_THRESHOLDS, SpanKind, type NormalizedSpan } from "@switchyard/contracts";
-import { recomputeServiceGraph, TelemetryQueries, TelemetryWriter } from "@switchyard/telemetry-store";
+import { updateServiceGraph, TelemetryQueries, TelemetryWriter } from "@switchyard/telemetry-store";
 import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
 import { createApiHarness } from "./test-harness";
 
@@ -115,7 +115,7 @@ beforeAll(async () => {
   orgIds.b = (await (await bob.caller()).organization.create({ name: "Org B", slug: "org-b" })).id;
   await write(orgIds.a, Array.from({ length: 30 }, (_, i) => shopTrace(i)).flat());
   await write(orgIds.b, [span("secret", { service: "secret-billing", startUs: (START + 2_000) * 1000 })]);
-  await recomputeServiceGraph(pool, 15);
+  await updateServiceGraph(pool);
 });
 
 afterAll(async () => {

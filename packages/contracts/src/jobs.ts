@@ -13,10 +13,8 @@ export const jobPayloads = {
   }),
   /** One accepted OTLP upload, normalised. Idempotent: a batch whose marker exists is skipped. */
   "telemetry.ingest": telemetryIngestPayloadSchema,
-  /** Recomputes service-graph edges for the recent minutes from stored spans. */
-  "telemetry.service-graph": z.object({
-    lookbackMinutes: z.number().int().positive().max(60).default(5),
-  }),
+  /** Adds the service-graph calls of the spans stored since the last run to the edges. */
+  "telemetry.service-graph": z.object({}),
   /** Wakes a group's agents for a new revision and follows their acknowledgements until the deadline. */
   "config.publish": z.object({
     organizationId: z.string().min(1),

@@ -34,6 +34,7 @@ const TABLES_OUTSIDE_PRISMA = new Set([
   "telemetry_edge_hour",
   "telemetry_series_state",
   "telemetry_batch",
+  "telemetry_graph_pending",
 ]);
 
 const SCALAR_TO_PG: Record<string, string> = {

@@ -53,6 +53,11 @@ export class RollupAccumulator {
   }
 }
 
+/** A failed call: ERROR status or a 5xx response. */
+export function spanIsError(span: Pick<NormalizedSpan, "status" | "httpStatusCode">): boolean {
+  return span.status === SpanStatus.ERROR || (span.httpStatusCode !== null && span.httpStatusCode >= 500);
+}
+
 /**
  * SERVER spans as span-source rollups: a service that only sends traces still gets RED. Route falls back
  * to the span name; errors are 5xx responses and spans with ERROR status.
@@ -63,8 +68,7 @@ export function rollupSpans(spans: readonly NormalizedSpan[], into: RollupAccumu
     const durationMs = span.durationUs / 1000;
     const buckets = emptyBuckets();
     buckets[bucketIndex(durationMs)] = 1;
-    const isError =
-      span.status === SpanStatus.ERROR || (span.httpStatusCode !== null && span.httpStatusCode >= 500);
+    const isError = spanIsError(span);
     into.add({
       minuteMs: minuteOf(span.startUs),
       service: span.service,

@@ -5,7 +5,7 @@ import { LATENCY_BUCKET_COUNT, SpanKind, type NormalizedSpan } from "@switchyard
 import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
 import {
   hourAligned,
-  recomputeServiceGraph,
+  updateServiceGraph,
   redBreakdown,
   serviceGraphSummary,
   TelemetryQueries,
@@ -103,7 +103,7 @@ beforeAll(async () => {
     spans: [span(77, { service: "users", route: "/users" })],
     rejected: 0,
   });
-  await recomputeServiceGraph(pool, 10);
+  await updateServiceGraph(pool);
 });
 
 afterAll(async () => {
@@ -169,8 +169,8 @@ describe("redBreakdown and serviceGraphSummary", () => {
         )
       ).rows[0]!.same;
     expect(await sums()).toBe(true);
-    // A recompute deletes and re-inserts edges; retention deletes minutes: the hours follow both.
-    await recomputeServiceGraph(pool, 10);
+    // A graph update adds to edges; retention deletes minutes: the hours follow both.
+    await updateServiceGraph(pool);
     await pool.query("DELETE FROM telemetry_rollup WHERE service = 'users'");
     expect(await sums()).toBe(true);
     const after = await redBreakdown(pool, { organizationId: "org_a", by: "service", ...hourly });

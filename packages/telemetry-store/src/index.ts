@@ -9,7 +9,8 @@ export {
   type TraceSearchQuery,
   type TraceSummary,
 } from "./queries";
-export { recomputeServiceGraph, applyRetention, type RetentionOptions } from "./maintenance";
+export { applyRetention, type RetentionOptions } from "./maintenance";
+export { updateServiceGraph, PARENT_WAIT_MS } from "./service-graph";
 export { percentileFromBuckets, bucketIndex } from "./histogram";
 export { cumulativeDelta, type SeriesState } from "./aggregate";
 export { createPartition, partitionName } from "./partitions";

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures
 import {
   applyRetention,
   partitionName,
-  recomputeServiceGraph,
+  updateServiceGraph,
   TelemetryQueries,
   TelemetryWriter,
 } from "./index";
@@ -189,8 +189,8 @@ describe("telemetry store", () => {
         }),
       ]),
     );
-    await recomputeServiceGraph(pool, 5);
-    await recomputeServiceGraph(pool, 5);
+    await updateServiceGraph(pool);
+    await updateServiceGraph(pool);
     const edges = await queries.serviceGraph({ organizationId: "org_b", from: range.from, to: range.to });
     expect(edges).toEqual([
       expect.objectContaining({ client: "web", server: "api", count: 1, errors: 1, errorRate: 1 }),

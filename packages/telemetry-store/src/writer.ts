@@ -9,6 +9,7 @@ import {
   type SeriesState,
 } from "./aggregate";
 import { dayStartMs, SpanPartitions } from "./partitions";
+import { EdgeAccumulator, queueUnresolved, resolveWithinBatch, upsertEdges } from "./service-graph";
 
 export interface WriteResult {
   /** True when the batch had been written before (a retried job): nothing was written again. */
@@ -189,7 +190,8 @@ async function metricRollups(
 
 /**
  * Writes one ingest batch in one transaction: the batch marker first (a second writer of the same batch
- * waits on it and then finds it taken), then spans, series state and rollup increments. A crash anywhere
+ * waits on it and then finds it taken), then spans, service-graph calls whose parent is in the batch (the
+ * other children are queued for the service-graph job), series state and rollup increments. A crash anywhere
  * rolls everything back, and the retried job writes it all exactly once.
  */
 export class TelemetryWriter {
@@ -222,6 +224,9 @@ export class TelemetryWriter {
       if (batch.signal === "traces") {
         await insertSpans(client, organizationId, batch.spans);
         rollupSpans(batch.spans, rollups);
+        const edges = new EdgeAccumulator();
+        await queueUnresolved(client, organizationId, resolveWithinBatch(organizationId, batch.spans, edges));
+        await upsertEdges(client, edges.values());
       } else {
         await metricRollups(client, organizationId, batch.points, rollups);
       }

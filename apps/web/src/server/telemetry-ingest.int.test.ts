@@ -14,7 +14,7 @@ import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from "@op
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@switchyard/observability";
-import { recomputeServiceGraph, type TelemetryQueries } from "@switchyard/telemetry-store";
+import { updateServiceGraph, type TelemetryQueries } from "@switchyard/telemetry-store";
 import {
   createTestDatabase,
   createTestRedis,
@@ -125,7 +125,7 @@ describe("OpenTelemetry SDK interop", () => {
       status: 2,
     });
 
-    await recomputeServiceGraph(pool, 10);
+    await updateServiceGraph(pool);
     const edges = await queries.serviceGraph({ organizationId: orgA.organizationId, ...lastMinutes() });
     expect(edges).toEqual([
       expect.objectContaining({ client: "checkout", server: "payments", count: 1, errors: 1 }),

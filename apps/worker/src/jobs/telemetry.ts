@@ -1,5 +1,5 @@
 import type { JobPayload } from "@switchyard/contracts";
-import { applyRetention, recomputeServiceGraph, type WriteResult } from "@switchyard/telemetry-store";
+import { applyRetention, updateServiceGraph, type WriteResult } from "@switchyard/telemetry-store";
 import type { JobContext } from "../registry";
 
 /**
@@ -15,11 +15,14 @@ export async function ingestTelemetry(
   return result;
 }
 
-export async function recomputeTelemetryGraph(
-  payload: JobPayload<"telemetry.service-graph">,
-  { telemetryPool }: JobContext,
-): Promise<{ edges: number }> {
-  return recomputeServiceGraph(telemetryPool, payload.lookbackMinutes);
+export async function updateTelemetryGraph(
+  _payload: JobPayload<"telemetry.service-graph">,
+  { telemetryPool, logger }: JobContext,
+) {
+  const result = await updateServiceGraph(telemetryPool);
+  if (result.expired > 0)
+    logger.info({ expired: result.expired }, "child spans whose parent never arrived: counted in no edge");
+  return result;
 }
 
 export async function applyTelemetryRetention(
