@@ -132,6 +132,24 @@ describe("service graph", () => {
     expect(await edges("org_other")).toEqual([]);
   });
 
+  it("names a gateway caller by its instance, within a batch and across batches", async () => {
+    const gateway = { service: "switchyard-gateway", attributes: { "service.instance.id": "agent-1" } };
+    const inBatch = call("switchyard-gateway", "orders");
+    const across = call("switchyard-gateway", "orders");
+    await writer.write(
+      traces("org_gateway", [
+        { ...inBatch.parent, ...gateway },
+        inBatch.child,
+        { ...across.parent, ...gateway },
+      ]),
+    );
+    await writer.write(traces("org_gateway", [across.child]));
+    await updateServiceGraph(pool);
+    expect(await edges("org_gateway")).toEqual([
+      { client: "switchyard-gateway/agent-1", server: "orders", count: 2, errors: 0 },
+    ]);
+  });
+
   it("gives up on a parent that never arrives after PARENT_WAIT_MS", async () => {
     const { child } = call("web", "billing");
     await writer.write(traces("org_orphan", [child]));
