@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import { GATEWAY_SERVICE_NAME, type NormalizedSpan } from "@switchyard/contracts";
 import { minuteOf, spanIsError } from "./aggregate";
-import { addBuckets, bucketIndex, emptyBuckets } from "./histogram";
+import { bucketIndex, emptyBuckets } from "./histogram";
 
 /** Calls from one service to another in one minute, as added onto `telemetry_edge`. */
 export interface EdgeRow {
