@@ -30,17 +30,31 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     async drop() {
       await db.$disconnect();
+      // pg's Pool.end() resolves before its sockets have closed; a FORCE drop that overtakes them fails
+      // those connections, which surfaces as an uncaught error in the test file. Let them leave first.
+      await waitForSessionsToLeave(name, 2_000);
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
 }
 
-async function adminQuery(sql: string): Promise<void> {
+async function adminQuery(sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
   const admin = new pg.Client({ connectionString: testServices.postgresAdminUrl });
   await admin.connect();
   try {
-    await admin.query(sql);
+    return await admin.query(sql, values);
   } finally {
     await admin.end();
+  }
+}
+
+async function waitForSessionsToLeave(database: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await adminQuery("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [
+      database,
+    ]);
+    if ((rows[0] as { n: number }).n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
