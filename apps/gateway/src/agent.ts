@@ -9,6 +9,7 @@ import { type Bootstrap } from "./bootstrap";
 import { stderrLogger, type Logger } from "./log";
 import { ProxyServer } from "./proxy/proxy-server";
 import { RouteLimiterRegistry } from "./ratelimit/route-limiter";
+import { SharedBuckets } from "./ratelimit/shared-buckets";
 import { ConfigManager, type RevisionMeta } from "./runtime/config-manager";
 import { ControlPlaneClient } from "./sources/control-plane-client";
 import { backoffDelay, ControlPlaneWatcher } from "./sources/control-plane-watcher";
@@ -56,6 +57,8 @@ export class GatewayAgent {
   readonly proxy: ProxyServer;
   readonly manager: ConfigManager;
   readonly telemetry: Telemetry | null;
+  /** The Redis that shared rate limits spend from; null when the bootstrap names none. */
+  readonly sharedBuckets: SharedBuckets | null;
   proxyAddress: AddressInfo | null = null;
   adminAddress: AddressInfo | null = null;
   heartbeatFailures = 0;
@@ -81,6 +84,7 @@ export class GatewayAgent {
       ? createWriteStream(bootstrap.accessLog.path, { flags: "a" })
       : (options.accessLogStream ?? process.stdout);
     this.accessLog = bootstrap.accessLog.enabled ? new AccessLog(accessLogDestination) : null;
+    this.sharedBuckets = bootstrap.redis ? new SharedBuckets(bootstrap.redis, this.log) : null;
     const telemetry = bootstrap.telemetry;
     this.telemetry = telemetry.otlpEndpoint
       ? new Telemetry(
@@ -94,6 +98,7 @@ export class GatewayAgent {
           },
           this.metrics,
           this.accessLog,
+          this.sharedBuckets,
         )
       : null;
     this.proxy = new ProxyServer({
@@ -112,7 +117,11 @@ export class GatewayAgent {
     );
     this.lastKnownGood = new LastKnownGoodStore(bootstrap.stateDir);
     this.manager = new ConfigManager(
-      { targets: this.targets, limiters: new RouteLimiterRegistry(), metrics: this.metrics },
+      {
+        targets: this.targets,
+        limiters: new RouteLimiterRegistry(this.sharedBuckets, this.log),
+        metrics: this.metrics,
+      },
       this.proxy,
       this.lastKnownGood,
       this.log,
@@ -205,6 +214,7 @@ export class GatewayAgent {
               heartbeatFailures: this.heartbeatFailures,
             },
       configFile: this.fileSource?.path ?? null,
+      sharedRateLimits: this.sharedBuckets?.status() ?? { redis: null, connection: "not_configured" },
       targets: describeTargets(compiled),
       routes: describeRoutes(compiled),
       requestsHandled: this.metrics.totalRequests(),
@@ -361,6 +371,7 @@ export class GatewayAgent {
     if (this.telemetry !== null) await this.flushTelemetry(this.telemetry);
     this.accessLog?.close();
     await this.client?.destroy();
+    this.sharedBuckets?.close();
     await this.admin.close();
   }
 }

@@ -65,6 +65,38 @@ describe("parseBootstrap", () => {
     expect(local.ok && local.bootstrap.telemetry.otlpEndpoint).toBeUndefined();
   });
 
+  it("takes an optional Redis for shared rate limits, with defaults", () => {
+    const local = parseBootstrap({ configFile: "a.json" }, "/", {});
+    expect(local.ok && local.bootstrap.redis).toBeUndefined();
+    expect(
+      parseBootstrap({ configFile: "a.json", redis: { url: "redis://10.0.0.5:6379/2" } }, "/", {}),
+    ).toMatchObject({
+      ok: true,
+      bootstrap: {
+        redis: { url: "redis://10.0.0.5:6379/2", keyPrefix: "switchyard:gateway:", commandTimeoutMs: 100 },
+      },
+    });
+  });
+
+  it("refuses a Redis setting that is not a Redis URL or has an unusable timeout", () => {
+    const result = parseBootstrap(
+      { configFile: "a.json", redis: { url: "http://10.0.0.5:6379", commandTimeoutMs: 0 } },
+      "/",
+      {},
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [
+        { path: "redis.url", message: "must be a redis:// or rediss:// URL" },
+        { path: "redis.commandTimeoutMs" },
+      ],
+    });
+    expect(parseBootstrap({ configFile: "a.json", redis: {} }, "/", {})).toMatchObject({
+      ok: false,
+      issues: [{ path: "redis.url" }],
+    });
+  });
+
   it("names the bad field", () => {
     const result = parseBootstrap(
       { configFile: "a.json", listen: { port: 70_000 }, telemetry: { traceSampleRate: 2 }, colour: "red" },

@@ -65,6 +65,16 @@ export const bootstrapSchema = z
         connectTimeoutMs: z.number().int().min(10).max(60_000).default(5_000),
       })
       .prefault({}),
+    /** Where rate limits marked `shared` keep their buckets; without it they stay local to this agent. */
+    redis: z
+      .strictObject({
+        url: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }),
+        /** Prepended to every key, so several groups (or tests) can share one Redis. */
+        keyPrefix: z.string().max(200).default("switchyard:gateway:"),
+        /** A decision Redis has not returned by then is taken from the local bucket instead. */
+        commandTimeoutMs: z.number().int().min(1).max(10_000).default(100),
+      })
+      .optional(),
     drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
   })
   .superRefine((bootstrap, ctx) => {

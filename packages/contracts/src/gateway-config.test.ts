@@ -78,7 +78,7 @@ describe("gatewayConfigSchema defaults", () => {
     expect(config.services.users!.targets[0]!.version).toBe("stable");
   });
 
-  it("defaults a rate limit to 100/s with a burst of 50 keyed by client IP", () => {
+  it("defaults a rate limit to 100/s with a burst of 50 keyed by client IP, per agent", () => {
     const input = shopConfig();
     input.routes![0]!.rateLimit = {};
     const config = gatewayConfigSchema.parse(input);
@@ -87,6 +87,7 @@ describe("gatewayConfigSchema defaults", () => {
       burst: 50,
       periodMs: 1_000,
       key: { type: "ip" },
+      shared: false,
     });
   });
 
@@ -148,6 +149,12 @@ describe("gatewayConfigSchema refusals name the field", () => {
       "routes[1].rateLimit.average",
       "routes[1].rateLimit.burst",
     ]);
+  });
+
+  it("a shared rate limit that is not a boolean", () => {
+    const input = shopConfig();
+    input.routes![1]!.rateLimit = { average: 5, burst: 5, shared: "yes" as unknown as boolean };
+    expect(issuesOf(input).map((issue) => issue.path)).toEqual(["routes[1].rateLimit.shared"]);
   });
 
   it("a route to an unknown service", () => {

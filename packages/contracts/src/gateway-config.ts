@@ -104,6 +104,12 @@ export const rateLimitSchema = z.strictObject({
   burst: z.number().int().positive("must be greater than 0").max(1_000_000_000).default(50),
   periodMs: z.number().int().positive("must be greater than 0").max(86_400_000).default(1_000),
   key: rateLimitKeySchema.default({ type: "ip" }),
+  /**
+   * One bucket per key for every agent of the group, kept in the Redis named by each agent's bootstrap
+   * file, instead of one per agent. An agent without a reachable Redis limits with its own bucket
+   * meanwhile (and reports that it does), so Redis going away never fails a request.
+   */
+  shared: z.boolean().default(false),
 });
 
 export const routeSchema = z.strictObject({

@@ -6,6 +6,7 @@ import { type GatewayErrorCode } from "@switchyard/contracts";
 import { type Dispatcher } from "undici";
 import { type Balancer, type PickRequest } from "../balancing/balancer";
 import { classifyUpstreamError } from "../health/active-checker";
+import { type RateDecision } from "../ratelimit/token-bucket";
 import { parseRequestTarget } from "../routing/request-target";
 import { methodBit, normaliseHost } from "../routing/route-table";
 import { SPLIT_CANARY, SPLIT_FORCED, SPLIT_FROM_COOKIE } from "../routing/traffic-split";
@@ -53,6 +54,8 @@ const CLIENT_GONE = new ExchangeSignal("SWITCHYARD_CLIENT_GONE");
 
 const enum Phase {
   Routing,
+  /** Waiting for Redis to decide a shared rate limit. */
+  RateLimiting,
   ReadingBody,
   WaitingToRetry,
   Upstream,
@@ -179,19 +182,43 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
     this.route = route;
     this.now = Date.now();
 
-    if (route.limiter !== null) {
-      const limiter = route.limiter;
-      const decision = limiter.limiter.take(limiter.keyOf(req.rawHeaders, this.clientKey), this.now);
-      this.rateResetSeconds = decision.resetSeconds;
-      if (!decision.allowed) {
-        this.rateRemaining = 0;
-        const headers = ["retry-after", String(decision.retryAfterSeconds)];
-        this.pushRateLimitHeaders(headers);
-        return this.fail("rate_limited", undefined, headers);
+    const limiter = route.limiter;
+    if (limiter !== null) {
+      const key = limiter.keyOf(req.rawHeaders, this.clientKey);
+      if (limiter.asksRedis) {
+        this.phase = Phase.RateLimiting;
+        void limiter.takeShared(key).then((decision) => this.afterSharedDecision(decision, head));
+        return;
       }
-      this.rateRemaining = decision.remaining;
+      if (!this.admit(limiter.takeLocal(key, this.now))) return;
     }
+    this.forward(head);
+  }
 
+  private afterSharedDecision(decision: RateDecision, head: RequestHead): void {
+    if (this.clientGone) return this.finish();
+    this.phase = Phase.Routing;
+    if (this.admit(decision)) this.forward(head);
+  }
+
+  /** Records the rate-limit headers of a decision; a refusal is answered with 429 here. */
+  private admit(decision: RateDecision): boolean {
+    this.rateResetSeconds = decision.resetSeconds;
+    if (decision.allowed) {
+      this.rateRemaining = decision.remaining;
+      return true;
+    }
+    this.rateRemaining = 0;
+    const headers = ["retry-after", String(decision.retryAfterSeconds)];
+    this.pushRateLimitHeaders(headers);
+    this.fail("rate_limited", undefined, headers);
+    return false;
+  }
+
+  /** Everything after routing and the rate limit: choose a side, build the upstream request, send it. */
+  private forward(head: RequestHead): void {
+    const req = this.req;
+    const route = this.route!;
     this.chooseSide(head);
     this.upstreamHeaders = this.buildUpstreamHeaders(head);
     const strip = route.stripPrefix;
@@ -204,7 +231,7 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
     if (!hasBody) {
       this.attempt();
     } else if (
-      this.retryAllowedFor(method) &&
+      this.retryAllowedFor(req.method ?? "GET") &&
       !head.chunked &&
       Number(head.contentLength) <= MAX_REPLAYABLE_BODY
     ) {

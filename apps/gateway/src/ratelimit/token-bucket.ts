@@ -9,6 +9,23 @@ export type RateDecision =
   | { allowed: true; remaining: number; resetSeconds: number }
   | { allowed: false; retryAfterSeconds: number; resetSeconds: number };
 
+/** Tokens a bucket of this policy gains per millisecond. */
+export function refillPerMs(policy: RateLimitPolicy): number {
+  return policy.average / policy.periodMs;
+}
+
+/**
+ * The decision (and its header values) for a bucket left with `tokens` after a take that was `allowed`
+ * or not; the local and the Redis-shared buckets answer alike.
+ */
+export function rateDecision(allowed: boolean, tokens: number, policy: RateLimitPolicy): RateDecision {
+  const perMs = refillPerMs(policy);
+  const resetSeconds = Math.ceil((policy.burst - tokens) / perMs / 1000);
+  if (allowed) return { allowed: true, remaining: Math.floor(tokens), resetSeconds };
+  const retryAfterMs = (1 - tokens) / perMs;
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)), resetSeconds };
+}
+
 /**
  * Token buckets per client key: each holds at most `burst` tokens and refills `average` per `periodMs`.
  * Refill is computed lazily from the elapsed time, so there is no timer per bucket. The key map is
@@ -26,7 +43,7 @@ export class TokenBucketLimiter {
     private readonly maxKeys = 100_000,
   ) {
     this.capacity = policy.burst;
-    this.tokensPerMs = policy.average / policy.periodMs;
+    this.tokensPerMs = refillPerMs(policy);
   }
 
   take(key: string, now: number): RateDecision {
@@ -38,20 +55,9 @@ export class TokenBucketLimiter {
     } else {
       this.refill(bucket, now);
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return {
-        allowed: true,
-        remaining: Math.floor(bucket.tokens),
-        resetSeconds: this.secondsUntilFull(bucket),
-      };
-    }
-    const retryAfterMs = (1 - bucket.tokens) / this.tokensPerMs;
-    return {
-      allowed: false,
-      retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
-      resetSeconds: this.secondsUntilFull(bucket),
-    };
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    return rateDecision(allowed, bucket.tokens, this.policy);
   }
 
   get size(): number {
@@ -64,10 +70,6 @@ export class TokenBucketLimiter {
       bucket.tokens = Math.min(this.capacity, bucket.tokens + elapsed * this.tokensPerMs);
       bucket.updatedAt = now;
     }
-  }
-
-  private secondsUntilFull(bucket: Bucket): number {
-    return Math.ceil((this.capacity - bucket.tokens) / this.tokensPerMs / 1000);
   }
 
   private makeRoom(now: number): void {

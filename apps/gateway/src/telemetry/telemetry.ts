@@ -1,3 +1,4 @@
+import { ValueType } from "@opentelemetry/api";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
@@ -11,12 +12,14 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
+import { type SharedBuckets } from "../ratelimit/shared-buckets";
 import { type AccessLog } from "./access-log";
 import { RequestMetricsProducer } from "./metrics-producer";
 import { type RequestMetrics } from "./request-metrics";
 import { SpanRecorder } from "./span-recorder";
 
 export const DROPPED_METRIC = "switchyard.gateway.telemetry.dropped";
+export const SHARED_RATE_LIMIT_METRIC = "switchyard.gateway.ratelimit.shared_decisions";
 
 export interface TelemetryOptions {
   /** Base URL; `/v1/metrics` and `/v1/traces` are appended. */
@@ -63,7 +66,12 @@ export class Telemetry {
   private readonly meterProvider: MeterProvider;
   private readonly metricExporter: CountingMetricExporter;
 
-  constructor(options: TelemetryOptions, metrics: RequestMetrics, accessLog: AccessLog | null) {
+  constructor(
+    options: TelemetryOptions,
+    metrics: RequestMetrics,
+    accessLog: AccessLog | null,
+    sharedBuckets: SharedBuckets | null = null,
+  ) {
     const endpoint = options.otlpEndpoint.replace(/\/+$/, "");
     const headers: Record<string, string> = options.agentToken
       ? { authorization: `Bearer ${options.agentToken}` }
@@ -96,12 +104,24 @@ export class Telemetry {
       { maxQueueSize: options.maxQueuedSpans, maxExportBatchSize: 512, flushIntervalMs: 2_000 },
     );
 
-    const dropped = this.meterProvider
-      .getMeter(GATEWAY_SERVICE_NAME, options.agentVersion)
-      .createObservableCounter(DROPPED_METRIC, {
-        description: "Telemetry the gateway could not deliver, by signal and reason",
-        unit: "{item}",
-      });
+    const meter = this.meterProvider.getMeter(GATEWAY_SERVICE_NAME, options.agentVersion);
+    if (sharedBuckets !== null) {
+      meter
+        .createObservableCounter(SHARED_RATE_LIMIT_METRIC, {
+          description:
+            "Decisions of shared rate limits, by who made them: Redis, or this agent's bucket while Redis could not",
+          unit: "{decision}",
+          valueType: ValueType.INT,
+        })
+        .addCallback((result) => {
+          result.observe(sharedBuckets.sharedDecisions, { "switchyard.ratelimit.backend": "redis" });
+          result.observe(sharedBuckets.localFallbacks, { "switchyard.ratelimit.backend": "local_fallback" });
+        });
+    }
+    const dropped = meter.createObservableCounter(DROPPED_METRIC, {
+      description: "Telemetry the gateway could not deliver, by signal and reason",
+      unit: "{item}",
+    });
     dropped.addCallback((result) => {
       result.observe(this.spans.droppedQueueFull, { signal: "traces", reason: "queue_full" });
       result.observe(this.spans.droppedExportFailed, { signal: "traces", reason: "export_failed" });

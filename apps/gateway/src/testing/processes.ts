@@ -236,6 +236,7 @@ export interface GatewayStatus {
   inflightRequests: number;
   controlPlane: { connection: string; lastSeenRevision: number } | null;
   telemetry: { droppedSpans: number; failedMetricExports: number };
+  sharedRateLimits: { connection: string; sharedDecisions: number; localFallbacks: number };
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
