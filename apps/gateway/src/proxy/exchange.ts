@@ -71,6 +71,10 @@ export function trackClientSocket(socket: ClientSocket): void {
   socket[kExchanges] = [];
   socket.on("close", onClientSocketClose);
 }
+export function hasExchangesInFlight(socket: ClientSocket): boolean {
+  const exchanges = socket[kExchanges];
+  return exchanges !== undefined && exchanges.length > 0;
+}
 function onClientSocketClose(this: ClientSocket): void {
   const exchanges = this[kExchanges];
   if (exchanges === undefined || exchanges.length === 0) return;
@@ -257,7 +261,8 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
     if (target === undefined) {
       return this.attempts === 0 ? this.fail(this.unavailableCode()) : this.failAfterAttempts();
     }
-    const remaining = this.deadline - performance.now();
+    const startedAt = performance.now();
+    const remaining = this.deadline - startedAt;
     if (remaining <= 1) return this.fail("upstream_timeout");
 
     this.target = target;
@@ -265,7 +270,7 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
     this.phase = Phase.Upstream;
     this.abortUpstream = null;
     this.wasProbe = target.state.beginAttempt(this.now);
-    this.attemptStartedAt = performance.now();
+    this.attemptStartedAt = startedAt;
     const body = this.body;
     // undici keeps one parser timer per connection and only refreshes it when the timeout value is the
     // same as last time; a first attempt without a buffered body starts with the whole budget anyway.

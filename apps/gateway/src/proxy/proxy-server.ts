@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type AddressInfo } from "node:net";
+import { type AddressInfo, type Socket } from "node:net";
 import { type CompiledConfig } from "../runtime/compiled-config";
 import { type AccessLog } from "../telemetry/access-log";
 import { type SpanRecorder } from "../telemetry/span-recorder";
 import { writeErrorResponse } from "./error-response";
-import { ProxyExchange, trackClientSocket, type ProxyEnvironment } from "./exchange";
+import { hasExchangesInFlight, ProxyExchange, trackClientSocket, type ProxyEnvironment } from "./exchange";
+import { IdleConnections } from "./idle-connections";
 import { IdSource } from "./trace-context";
 
 export interface ProxyServerOptions {
@@ -30,17 +31,21 @@ export class ProxyServer implements ProxyEnvironment {
   inflight = 0;
   private active: CompiledConfig | null = null;
   private readonly server: Server;
+  private readonly idleConnections: IdleConnections;
 
   constructor(options: ProxyServerOptions) {
     this.accessLog = options.accessLog;
     this.spans = options.spans;
     this.traceSampleRate = options.traceSampleRate;
     this.slowRequestMs = options.slowRequestMs;
-    this.server = createServer(
-      { noDelay: true, keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000 },
-      (req, res) => this.handle(req, res),
-    );
-    this.server.on("connection", trackClientSocket);
+    // Idle keep-alive connections are closed by one shared sweep rather than Node's per-request timer
+    // (see IdleConnections), so Node's own keep-alive timeout is off.
+    this.server = createServer({ noDelay: true, keepAliveTimeout: 0 }, (req, res) => this.handle(req, res));
+    this.idleConnections = new IdleConnections(options.keepAliveTimeoutMs ?? 30_000, hasExchangesInFlight);
+    this.server.on("connection", (socket: Socket) => {
+      trackClientSocket(socket);
+      this.idleConnections.add(socket);
+    });
   }
 
   get current(): CompiledConfig | null {
@@ -81,6 +86,7 @@ export class ProxyServer implements ProxyEnvironment {
     const abandoned = this.inflight;
     this.server.closeAllConnections();
     await closed;
+    this.idleConnections.stop();
     return { abandoned };
   }
 
