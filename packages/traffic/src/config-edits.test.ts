@@ -43,6 +43,24 @@ describe("config edits", () => {
     expect((cleared.routes as Array<Record<string, unknown>>)[0]).not.toHaveProperty("rateLimit");
   });
 
+  it("keeps the key and the sharing of a limit whose rate is changed", () => {
+    const keyed = setRouteRateLimit(base, "orders", {
+      average: 50,
+      burst: 20,
+      key: { type: "api_key" },
+      shared: true,
+    });
+    const changed = setRouteRateLimit(keyed, "orders", { average: 10, burst: 5, periodMs: 60_000 });
+    expect((changed.routes as Array<Record<string, unknown>>)[0]!.rateLimit).toEqual({
+      average: 10,
+      burst: 5,
+      periodMs: 60_000,
+      key: { type: "api_key" },
+      shared: true,
+    });
+    expect(parseGatewayConfig(changed).ok).toBe(true);
+  });
+
   it("names what does not exist", () => {
     expect(() => setCanaryPercent(base, "users", 10)).toThrowError(ConfigEditError);
     expect(() => setTargetWeights(base, "orders", { nope: 1 })).toThrowError(/no target "nope"/);

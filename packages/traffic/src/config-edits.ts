@@ -52,7 +52,10 @@ export function setTargetWeights(config: Json, serviceId: string, weights: Recor
   return withService(config, serviceId, { ...service, targets: updated });
 }
 
-/** Sets (or, with null, removes) the rate limit of one route. */
+/**
+ * Sets (or, with null, removes) the rate limit of one route. Fields the edit does not name (the key a
+ * client is limited by, whether the bucket is shared through Redis) are kept from the current limit.
+ */
 export function setRouteRateLimit(config: Json, routeId: string, rateLimit: Json | null): Json {
   const routes = (config.routes ?? []) as Json[];
   if (!routes.some((r) => r.id === routeId)) {
@@ -62,8 +65,8 @@ export function setRouteRateLimit(config: Json, routeId: string, rateLimit: Json
     ...config,
     routes: routes.map((r) => {
       if (r.id !== routeId) return r;
-      const { rateLimit: _previous, ...rest } = r;
-      return rateLimit ? { ...rest, rateLimit } : rest;
+      const { rateLimit: previous, ...rest } = r;
+      return rateLimit ? { ...rest, rateLimit: { ...(previous as Json | undefined), ...rateLimit } } : rest;
     }),
   };
 }
