@@ -69,13 +69,19 @@ async function waitForJob(id: string, timeoutMs = 20_000) {
 
 describe("worker runtime (in-process)", () => {
   let runtime: WorkerRuntime;
+  let warnings: Array<Record<string, unknown>>;
 
   beforeEach(async () => {
+    warnings = [];
     runtime = await startWorkerRuntime({
       databaseUrl: testDb.url,
       redisUrl: redis.url,
       prefix: redis.prefix,
-      logger: createLogger({ service: "worker-test", level: "silent" }),
+      logger: createLogger({
+        service: "worker-test",
+        level: "warn",
+        destination: { write: (line: string) => void warnings.push(JSON.parse(line)) },
+      }),
     });
   });
 
@@ -140,6 +146,55 @@ describe("worker runtime (in-process)", () => {
     expect(state).toBe("failed");
     expect(finished.attemptsMade).toBe(1);
     expect(finished.failedReason).toMatch(/^invalid payload for job "agents\.mark-offline": silentAfterMs: /);
+  });
+
+  it("counts a telemetry batch the database refuses as dropped at once, logged with the reason", async () => {
+    const telemetry = new Queue("telemetry", { connection: { url: redis.url }, prefix: redis.prefix });
+    const batchId = "e".repeat(64);
+    const startUs = (Date.now() - 60_000) * 1000;
+    await telemetry.add(
+      "telemetry.ingest",
+      {
+        signal: "traces",
+        organizationId: "org_1",
+        batchId,
+        receivedAtMs: Date.now(),
+        rejected: 0,
+        spans: [
+          {
+            traceId: "1".repeat(32),
+            spanId: "2".repeat(16),
+            parentSpanId: null,
+            service: "api",
+            name: "GET /",
+            kind: 2,
+            startUs,
+            durationUs: 1_000,
+            status: 0,
+            route: "/",
+            version: null,
+            // Valid for the contract, too large for the int4 column.
+            httpStatusCode: 2 ** 40,
+            attributes: {},
+          },
+        ],
+      },
+      { jobId: batchId, attempts: 5 },
+    );
+    const deadline = Date.now() + 20_000;
+    while ((await telemetry.getJobState(batchId)) !== "completed" && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const job = (await telemetry.getJob(batchId))!;
+    await telemetry.close();
+    expect(job.attemptsMade).toBe(1);
+    expect(job.returnvalue).toMatchObject({ spans: 0, dropped: { items: 1 } });
+    const pool = new pg.Pool({ connectionString: testDb.url, max: 1 });
+    const { rows } = await pool.query("SELECT items_dropped, drop_reason FROM telemetry_batch");
+    await pool.end();
+    expect(rows).toEqual([{ items_dropped: 1, drop_reason: expect.stringMatching(/^22003 /) }]);
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ batchId, items: 1, reason: rows[0].drop_reason, level: "warn" }),
+    );
   });
 
   it("fails a job with no registered handler permanently", async () => {

@@ -299,6 +299,23 @@ async function userId(email: string) {
   return (await testDb.db.user.findUnique({ where: { email }, select: { id: true } }))?.id;
 }
 
+describe("ingest statistics", () => {
+  it("show a batch the database refused as dropped, for its organization only", async () => {
+    const lastQuarter = { range: { kind: "preset" as const, preset: "15m" as const } };
+    const inB = await bob.caller("org-b");
+    const before = await inB.telemetry.ingestStats(lastQuarter);
+    expect(before).toEqual([
+      { signal: "traces", batches: 1, stored: 1, rejected: 0, ignored: 0, dropped: 0 },
+    ]);
+    await write(orgIds.b, [span("refused", { httpStatusCode: 2 ** 40 })]);
+    expect(await inB.telemetry.ingestStats(lastQuarter)).toEqual([
+      { signal: "traces", batches: 2, stored: 1, rejected: 0, ignored: 0, dropped: 1 },
+    ]);
+    const inA = await alice.caller("org-a");
+    expect((await inA.telemetry.ingestStats(lastQuarter))[0]).toMatchObject({ dropped: 0 });
+  });
+});
+
 describe("telemetry tenant isolation", () => {
   it("organization A never sees B's services, edges or traces", async () => {
     const inA = await alice.caller("org-a");

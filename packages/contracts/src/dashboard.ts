@@ -63,6 +63,8 @@ export const serviceNameSchema = z.string().trim().min(1, "Required").max(200, "
 
 export const overviewInput = z.object({ range: timeRangeSchema });
 export const serviceMapInput = z.object({ range: timeRangeSchema });
+/** What the organization's exporters sent over a range: stored, rejected, ignored and dropped items. */
+export const ingestStatsInput = z.object({ range: timeRangeSchema });
 export const serviceDetailInput = z.object({
   range: timeRangeSchema,
   service: serviceNameSchema,

@@ -60,6 +60,8 @@ export interface IngestStats {
   rejected: number;
   /** Metric points accepted but not rolled up. */
   ignored: number;
+  /** Items of accepted batches that Postgres refused to store (see `telemetry_batch.drop_reason`). */
+  dropped: number;
 }
 
 export interface TraceSummary {
@@ -193,8 +195,9 @@ export class TelemetryQueries {
 
   /**
    * What an organization sent over a range, by signal, from the batch markers: stored, rejected at the
-   * ingest (with reasons in the OTLP responses) and accepted but not rolled up (metrics other than the
-   * request-duration histograms).
+   * ingest (with reasons in the OTLP responses), accepted but not rolled up (metrics other than the
+   * request-duration histograms) and accepted but refused by the database (dropped, with the reason on
+   * the marker).
    */
   async ingestStats(query: { organizationId: string; from: Date; to: Date }): Promise<IngestStats[]> {
     const { rows } = await this.pool.query<{
@@ -203,9 +206,10 @@ export class TelemetryQueries {
       stored: string;
       rejected: string;
       ignored: string;
+      dropped: string;
     }>(
       `SELECT signal, count(*) AS batches, sum(items_stored) AS stored, sum(items_rejected) AS rejected,
-         sum(items_ignored) AS ignored
+         sum(items_ignored) AS ignored, sum(items_dropped) AS dropped
        FROM telemetry_batch WHERE organization_id = $1 AND written_at >= $2 AND written_at < $3
        GROUP BY signal ORDER BY signal`,
       [query.organizationId, query.from, query.to],
@@ -216,6 +220,7 @@ export class TelemetryQueries {
       stored: Number(row.stored),
       rejected: Number(row.rejected),
       ignored: Number(row.ignored),
+      dropped: Number(row.dropped),
     }));
   }
 

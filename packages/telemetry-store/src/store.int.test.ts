@@ -216,9 +216,33 @@ describe("telemetry store", () => {
       to: new Date(Date.now() + 60_000),
     });
     expect(stats).toEqual([
-      { signal: "metrics", batches: 1, stored: 1, rejected: 2, ignored: 4 },
-      { signal: "traces", batches: 2, stored: 2, rejected: 0, ignored: 0 },
+      { signal: "metrics", batches: 1, stored: 1, rejected: 2, ignored: 4, dropped: 0 },
+      { signal: "traces", batches: 2, stored: 2, rejected: 0, ignored: 0, dropped: 0 },
     ]);
+  });
+
+  it("counts a batch Postgres refuses as dropped, with the reason, once, and stores nothing of it", async () => {
+    // An int4 column cannot hold this status code: the whole batch fails the same way on every attempt.
+    const poison = traces("org_poison", [
+      span({ traceId: "c".repeat(32) }),
+      span({ traceId: "c".repeat(32), spanId: "d".repeat(16), httpStatusCode: 2 ** 40 }),
+    ]);
+    const first = await writer.write(poison);
+    expect(first).toMatchObject({ duplicate: false, spans: 0, dropped: { items: 2 } });
+    expect(first.dropped!.reason).toMatch(/^22003 .*out of range/);
+    expect(await writer.write(poison)).toMatchObject({ duplicate: true });
+    expect(await queries.traceById("org_poison", "c".repeat(32))).toEqual([]);
+    const stats = await queries.ingestStats({
+      organizationId: "org_poison",
+      from: new Date(NOW - 60_000),
+      to: new Date(Date.now() + 60_000),
+    });
+    expect(stats).toEqual([{ signal: "traces", batches: 1, stored: 0, rejected: 0, ignored: 0, dropped: 2 }]);
+    const { rows } = await pool.query("SELECT drop_reason FROM telemetry_batch WHERE organization_id = $1", [
+      "org_poison",
+    ]);
+    expect(rows[0].drop_reason).toBe(first.dropped!.reason);
+    expect(await queries.red({ organizationId: "org_poison", ...range })).toMatchObject([{ count: 0 }]);
   });
 
   it("creates partitions ahead and drops the ones past retention", async () => {

@@ -17,7 +17,21 @@ export interface WriteResult {
   spans: number;
   points: number;
   rollupRows: number;
+  /** Set when Postgres refused the batch's data: nothing of it was stored, and its items count as dropped. */
+  dropped?: { items: number; reason: string };
 }
+
+/**
+ * SQLSTATE classes of errors caused by the data itself (22 data exception, 23 integrity constraint
+ * violation, 54 program limit exceeded, e.g. a key too large for its index): retrying the same batch fails
+ * the same way. 23514 is left out: it is also "no partition of relation found", which a retry fixes.
+ */
+function refusesData(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && /^(22|23|54)/.test(code) && code !== "23514";
+}
+
+const MAX_REASON_LENGTH = 500;
 
 const EPOCH_PLUS_MICROS = (param: string) => `'epoch'::timestamptz + ${param} * interval '1 microsecond'`;
 
@@ -246,9 +260,34 @@ export class TelemetryWriter {
         for (const span of batch.signal === "traces" ? batch.spans : [])
           this.partitions.forget(dayStartMs(span.startUs / 1000));
       }
+      if (refusesData(error)) return this.recordDropped(batch, stored, ignored, error as Error);
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Marks a batch whose data Postgres refused as written with all its items dropped, and why: a retry of
+   * the job then finds the marker, and the loss shows in the ingest statistics instead of vanishing when
+   * BullMQ gives up.
+   */
+  private async recordDropped(
+    batch: TelemetryIngestPayload,
+    items: number,
+    ignored: number,
+    error: Error,
+  ): Promise<WriteResult> {
+    const reason = `${(error as { code?: string }).code ?? ""} ${error.message}`
+      .trim()
+      .slice(0, MAX_REASON_LENGTH);
+    const marker = await this.pool.query(
+      `INSERT INTO telemetry_batch (organization_id, batch_id, signal, items_stored, items_rejected, items_ignored,
+         items_dropped, drop_reason)
+       VALUES ($1, $2, $3, 0, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
+      [batch.organizationId, batch.batchId, batch.signal, batch.rejected, ignored, items, reason],
+    );
+    if (marker.rowCount === 0) return { duplicate: true, spans: 0, points: 0, rollupRows: 0 };
+    return { duplicate: false, spans: 0, points: 0, rollupRows: 0, dropped: { items, reason } };
   }
 }

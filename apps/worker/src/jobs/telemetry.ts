@@ -4,7 +4,8 @@ import type { JobContext } from "../registry";
 
 /**
  * Writes one accepted OTLP batch. The writer's batch marker makes a retry after a crash (or a second run of
- * the same job) write nothing twice; a failure here leaves the job to BullMQ's retries.
+ * the same job) write nothing twice; a failure here leaves the job to BullMQ's retries. A batch whose data
+ * the database refuses would fail every retry the same way: the writer records it as dropped instead.
  */
 export async function ingestTelemetry(
   payload: JobPayload<"telemetry.ingest">,
@@ -12,6 +13,17 @@ export async function ingestTelemetry(
 ): Promise<WriteResult> {
   const result = await telemetryWriter.write(payload);
   if (result.duplicate) logger.info({ batchId: payload.batchId }, "batch already written; skipped");
+  if (result.dropped)
+    logger.warn(
+      {
+        batchId: payload.batchId,
+        organizationId: payload.organizationId,
+        signal: payload.signal,
+        items: result.dropped.items,
+        reason: result.dropped.reason,
+      },
+      "telemetry batch refused by the database: dropped and counted in the ingest statistics",
+    );
   return result;
 }
 

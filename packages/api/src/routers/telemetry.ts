@@ -3,6 +3,7 @@ import {
   DEFAULT_HEALTH_THRESHOLDS,
   healthThresholdsSchema,
   heartbeatSchema,
+  ingestStatsInput,
   overviewInput,
   resolveTimeRange,
   serviceDetailInput,
@@ -65,6 +66,15 @@ export const telemetryRouter = createTRPCRouter({
       minDurationMs: input.minDurationMs,
       limit: input.limit,
     });
+  }),
+
+  /**
+   * Per signal: items stored, rejected at the ingest, ignored, and dropped (accepted but refused by the
+   * database; the reason is logged by the worker and kept on the batch marker).
+   */
+  ingestStats: organizationProcedure.input(ingestStatsInput).query(({ ctx, input }) => {
+    const { from, to } = resolveTimeRange(input.range, new Date());
+    return ctx.telemetry.queries.ingestStats({ organizationId: ctx.organization.id, from, to });
   }),
 
   trace: organizationProcedure.input(traceByIdInput).query(async ({ ctx, input }) => {
