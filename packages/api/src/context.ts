@@ -8,6 +8,11 @@ export interface PublishedRevision {
   organizationId: string;
   groupId: string;
   number: number;
+  /**
+   * The revision's time and configuration, when the committer has them at hand: they travel with the
+   * announcement, so the agents' watches answer without reading the revision back from the database.
+   */
+  snapshot?: { createdAt: Date; config: unknown };
 }
 
 /** The header the web client sets to the organization slug of the page it is on. */

@@ -58,7 +58,10 @@ describe("traffic revisions", () => {
       message: "Initial routes",
     });
     expect(first.number).toBe(1);
-    expect(harness.published).toContainEqual(expect.objectContaining({ groupId, number: 1 }));
+    // The configuration travels with the announcement, so the agents' watches need not read it back.
+    expect(harness.published).toContainEqual(
+      expect.objectContaining({ groupId, number: 1, snapshot: { createdAt: first.createdAt, config } }),
+    );
     const current = await inOrg.traffic.current({ groupId });
     expect(current.revision).toMatchObject({
       number: 1,

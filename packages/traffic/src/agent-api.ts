@@ -3,6 +3,7 @@ import {
   configAckSchema,
   configWatchQuerySchema,
   heartbeatSchema,
+  type ConfigRevision,
   type ConfigWatchResponse,
 } from "@switchyard/contracts";
 import { bearerToken, findAgentByToken } from "./agent-token";
@@ -35,13 +36,16 @@ function describeIssues(error: z.ZodError): string {
  * so the web app mounts it with a single route and tests can serve it from a plain HTTP server.
  */
 export async function handleAgentRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
+  // An ack's propagation time ends when it reaches the control plane, not after our own lookups below.
+  const receivedAt = new Date();
   const token = bearerToken(request.headers.get("authorization"));
   const agent = token ? await findAgentByToken(deps.db, token) : null;
   if (!agent) return errorResponse(401, "unauthorized", "Unknown or revoked agent token.");
 
   const { pathname } = new URL(request.url);
   if (request.method === "GET" && pathname === agentApiPaths.config) return watchConfig(request, agent, deps);
-  if (request.method === "POST" && pathname === agentApiPaths.ack) return acknowledge(request, agent, deps);
+  if (request.method === "POST" && pathname === agentApiPaths.ack)
+    return acknowledge(request, agent, deps, receivedAt);
   if (request.method === "POST" && pathname === agentApiPaths.heartbeat)
     return heartbeat(request, agent, deps);
   return errorResponse(404, "not_found", `No agent API at ${request.method} ${pathname}.`);
@@ -83,30 +87,46 @@ async function watchConfig(request: Request, agent: Agent, deps: AgentApiDeps): 
     () => true,
     () => false,
   );
-  let revision = await latestRevisionAfter(deps.db, agent.groupId, after);
+  let revision = await readRevisionAfter(deps.db, agent.groupId, after);
   if (revision) wait.cancel();
   else if (notifierUp) {
-    if (await wait.result) revision = await latestRevisionAfter(deps.db, agent.groupId, after);
+    const announcement = await wait.result;
+    // The committer sends the revision along; only a bare announcement (the publish job's) is read back.
+    if (announcement)
+      revision = announcement.revision ?? (await readRevisionAfter(deps.db, agent.groupId, after));
   } else {
     wait.cancel();
     while (!revision && Date.now() < deadline && !request.signal.aborted) {
       await new Promise((r) => setTimeout(r, Math.min(FALLBACK_POLL_MS, Math.max(0, deadline - Date.now()))));
-      revision = await latestRevisionAfter(deps.db, agent.groupId, after);
+      revision = await readRevisionAfter(deps.db, agent.groupId, after);
     }
   }
   if (!revision) return new Response(null, { status: 204 });
-  const body: ConfigWatchResponse = {
-    revision: {
-      number: revision.number,
-      groupId: revision.groupId,
-      createdAt: revision.createdAt.toISOString(),
-      config: revision.config,
-    },
-  };
+  const body: ConfigWatchResponse = { revision };
   return Response.json(body);
 }
 
-async function acknowledge(request: Request, agent: Agent, deps: AgentApiDeps): Promise<Response> {
+async function readRevisionAfter(
+  db: Database,
+  groupId: string,
+  after: number,
+): Promise<ConfigRevision | null> {
+  const revision = await latestRevisionAfter(db, groupId, after);
+  if (!revision) return null;
+  return {
+    number: revision.number,
+    groupId: revision.groupId,
+    createdAt: revision.createdAt.toISOString(),
+    config: revision.config,
+  };
+}
+
+async function acknowledge(
+  request: Request,
+  agent: Agent,
+  deps: AgentApiDeps,
+  receivedAt: Date,
+): Promise<Response> {
   const body = await readJson(request);
   if (!body.ok) return body.response;
   const parsed = configAckSchema.safeParse(body.value);
@@ -120,7 +140,6 @@ async function acknowledge(request: Request, agent: Agent, deps: AgentApiDeps): 
   if (!revision) {
     return errorResponse(404, "unknown_revision", `The agent's group has no revision ${ack.revision}.`);
   }
-  const receivedAt = new Date();
   await deps.db.$transaction(async (tx) => {
     // The first answer for a revision is the one that counts; a repeated ack (a retry) changes nothing.
     await tx.configAck.upsert({

@@ -1,15 +1,22 @@
+import { configRevisionSchema, type ConfigRevision } from "@switchyard/contracts";
 import { Redis } from "ioredis";
+import { z } from "zod";
 
 /**
  * Tells every control-plane process that a group has a new revision, so watches held open by any of them
- * answer at once. One Redis subscriber per process; waiters are kept in memory by group.
+ * answer at once. One Redis subscriber per process; waiters are kept in memory by group, and the announcing
+ * process wakes its own at once.
  */
 export interface RevisionNotifier {
-  /** Announces a revision to every process (including this one). */
-  announce(groupId: string, number: number): Promise<void>;
   /**
-   * Resolves true when a revision above `after` is announced for the group, false when `timeoutMs` passes or
-   * `signal` aborts first. Register before reading the database so an announcement in between is not missed.
+   * Announces a revision to every process (including this one). The committer passes the revision itself
+   * along, so the watches it wakes answer with it instead of each reading it back from the database.
+   */
+  announce(groupId: string, number: number, revision?: ConfigRevision): Promise<void>;
+  /**
+   * Resolves with the announcement when a revision above `after` is announced for the group, null when
+   * `timeoutMs` passes or `signal` aborts first. Register before reading the database so an announcement in
+   * between is not missed.
    */
   waitFor(groupId: string, after: number, timeoutMs: number, signal?: AbortSignal): RevisionWait;
   close(): Promise<void>;
@@ -18,13 +25,21 @@ export interface RevisionNotifier {
 export interface RevisionWait {
   /** Rejects when Redis cannot be reached; the caller then has to look for new revisions itself. */
   ready: Promise<void>;
-  result: Promise<boolean>;
+  result: Promise<Announcement | null>;
   cancel(): void;
 }
 
+const announcementSchema = z.object({
+  groupId: z.string(),
+  number: z.number().int().positive(),
+  /** Absent when the announcer only knows the number (the publish job); the watch then reads it. */
+  revision: configRevisionSchema.optional(),
+});
+export type Announcement = z.infer<typeof announcementSchema>;
+
 interface Waiter {
   after: number;
-  settle: (announced: boolean) => void;
+  settle: (announcement: Announcement | null) => void;
 }
 
 export function createRevisionNotifier(options: { redisUrl: string; prefix: string }): RevisionNotifier {
@@ -44,31 +59,39 @@ export function createRevisionNotifier(options: { redisUrl: string; prefix: stri
   // Callers see failures through `ready`/`announce`; this only keeps the rejection from going unhandled.
   subscribed.catch(() => undefined);
 
+  const wake = (announcement: Announcement) => {
+    for (const waiter of waiters.get(announcement.groupId) ?? [])
+      if (announcement.number > waiter.after) waiter.settle(announcement);
+  };
   subscriber.on("message", (_channel: string, message: string) => {
-    const { groupId, number } = JSON.parse(message) as { groupId: string; number: number };
-    for (const waiter of waiters.get(groupId) ?? []) if (number > waiter.after) waiter.settle(true);
+    const announcement = parseAnnouncement(message);
+    if (announcement !== null) wake(announcement);
   });
 
   return {
-    async announce(groupId, number) {
+    async announce(groupId, number, revision) {
+      const announcement: Announcement = { groupId, number, revision };
+      // This process's own watches answer without the round trip through Redis; when its message comes
+      // back, the watches it woke are gone, so it wakes no one twice.
+      wake(announcement);
       await subscribed;
-      await publisher.publish(channel, JSON.stringify({ groupId, number }));
+      await publisher.publish(channel, JSON.stringify(announcement));
     },
 
     waitFor(groupId, after, timeoutMs, signal) {
       let waiter!: Waiter;
-      const result = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => waiter.settle(false), timeoutMs);
-        const onAbort = () => waiter.settle(false);
+      const result = new Promise<Announcement | null>((resolve) => {
+        const timer = setTimeout(() => waiter.settle(null), timeoutMs);
+        const onAbort = () => waiter.settle(null);
         waiter = {
           after,
-          settle: (announced) => {
+          settle: (announcement) => {
             clearTimeout(timer);
             signal?.removeEventListener("abort", onAbort);
             const group = waiters.get(groupId);
             group?.delete(waiter);
             if (group?.size === 0) waiters.delete(groupId);
-            resolve(announced);
+            resolve(announcement);
           },
         };
         signal?.addEventListener("abort", onAbort, { once: true });
@@ -76,13 +99,34 @@ export function createRevisionNotifier(options: { redisUrl: string; prefix: stri
         group.add(waiter);
         waiters.set(groupId, group);
       });
-      return { ready: subscribed, result, cancel: () => waiter.settle(false) };
+      return { ready: subscribed, result, cancel: () => waiter.settle(null) };
     },
 
     async close() {
-      for (const group of waiters.values()) for (const waiter of group) waiter.settle(false);
+      for (const group of waiters.values()) for (const waiter of group) waiter.settle(null);
       publisher.disconnect();
       subscriber.disconnect();
     },
   };
+}
+
+/**
+ * Another process's message, or null when it names no group and number (then there is no one to wake). A
+ * revision that is malformed or does not match the group and number is left out, so the woken watch reads
+ * the revision from the database rather than answering with the wrong one.
+ */
+function parseAnnouncement(message: string): Announcement | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return null;
+  }
+  const parsed = announcementSchema.omit({ revision: true }).safeParse(value);
+  if (!parsed.success) return null;
+  const { groupId, number } = parsed.data;
+  const revision = configRevisionSchema.safeParse((value as { revision?: unknown }).revision);
+  return revision.success && revision.data.groupId === groupId && revision.data.number === number
+    ? { groupId, number, revision: revision.data }
+    : { groupId, number };
 }

@@ -210,4 +210,41 @@ describe("agent API with a real gateway", () => {
     expect(await ackFor(missed[0]!.id)).toBeNull();
     expect(await ackFor(missed[1]!.id)).toBeNull();
   });
+
+  it("answers a waiting watch with the revision its announcement carries, without reading it back", async () => {
+    const { db } = testDb;
+    const group = await db.gatewayGroup.create({ data: { organizationId: ids.organization, name: "lone" } });
+    const loneToken = `sy_agt_${randomBytes(32).toString("base64url")}`;
+    await db.agent.create({
+      data: {
+        organizationId: ids.organization,
+        groupId: group.id,
+        name: "lone-1",
+        tokenHash: hashAgentToken(loneToken),
+        tokenPrefix: loneToken.slice(0, 13),
+      },
+    });
+    const watching = fetch(`${controlPlaneUrl}/api/agent/v1/config?after=0&waitSeconds=5`, {
+      headers: { authorization: `Bearer ${loneToken}` },
+    });
+    // Revision 1 of this group exists only in the announcement: a watch that read the database would
+    // find nothing and answer 204 when its wait ran out.
+    const announced = {
+      number: 1,
+      groupId: group.id,
+      createdAt: new Date().toISOString(),
+      config: config("announced-only"),
+    };
+    // The watch may not be registered yet when the first announcement goes out; announce until it answers.
+    const response = await eventually(
+      async () => {
+        await notifier.announce(group.id, 1, announced);
+        return Promise.race([watching, new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
+      },
+      5_000,
+      "the watch to answer",
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ revision: announced });
+  });
 });

@@ -1,5 +1,5 @@
 import type { PublishedRevision } from "@switchyard/api";
-import type { JobPayload } from "@switchyard/contracts";
+import type { ConfigRevision, JobPayload } from "@switchyard/contracts";
 import {
   createJobProducer,
   createRedisConnection,
@@ -24,6 +24,12 @@ function producer(): JobProducer {
   return globalForProducer.switchyardJobProducer;
 }
 
+/** The revision as the agents' watches answer with it, when the committer passed its snapshot. */
+function announcedRevision({ number, groupId, snapshot }: PublishedRevision): ConfigRevision | undefined {
+  if (!snapshot) return undefined;
+  return { number, groupId, createdAt: snapshot.createdAt.toISOString(), config: snapshot.config };
+}
+
 /**
  * Hands a committed revision to the publish job (one per revision: the job id makes a retry harmless), which
  * follows the agents' acks. This process also announces the revision right away, so the agents' watches wake
@@ -33,7 +39,7 @@ function producer(): JobProducer {
  */
 export async function publishRevision(revision: PublishedRevision): Promise<void> {
   const announced = getRevisionNotifier()
-    .announce(revision.groupId, revision.number)
+    .announce(revision.groupId, revision.number, announcedRevision(revision))
     .catch((error: unknown) =>
       logger.warn(
         { err: error, revision: revision.number, groupId: revision.groupId },

@@ -85,7 +85,13 @@ async function commitChange(
       message: input.message,
       author: { userId: ctx.user.id, label: ctx.user.email },
     });
-    await ctx.publishRevision({ ...revision, organizationId: ctx.organization.id });
+    await ctx.publishRevision({
+      id: revision.id,
+      organizationId: ctx.organization.id,
+      groupId: revision.groupId,
+      number: revision.number,
+      snapshot: { createdAt: revision.createdAt, config: input.config },
+    });
     return { number: revision.number, createdAt: revision.createdAt };
   } catch (error) {
     if (error instanceof RevisionConflictError)
