@@ -30,6 +30,8 @@ export interface AgentOptions {
 }
 
 const ACK_ATTEMPTS = 5;
+/** How long the next config watch waits for the previous revision's ack before it goes out anyway. */
+const ACK_BEFORE_WATCH_MS = 1_000;
 const TELEMETRY_SHUTDOWN_MS = 3_000;
 const ACK_SHUTDOWN_GRACE_MS = 2_000;
 
@@ -256,7 +258,8 @@ export class GatewayAgent {
       },
     );
     const latest = await this.watcher.fetchLatest(options.startupTimeoutMs);
-    if (latest !== null) this.watcher.deliver(latest);
+    // Applied synchronously; the ack is not waited for here, so a slow ack does not hold up startup.
+    if (latest !== null) void this.watcher.deliver(latest);
     if (this.manager.current === null) {
       const lastKnownGood = await this.applyLastKnownGood(
         latest === null
@@ -272,7 +275,8 @@ export class GatewayAgent {
     this.sendHeartbeat();
   }
 
-  private applyRevision(revision: ConfigRevision): void {
+  /** Applies (or refuses) and acknowledges; resolves once the ack is answered or after a bounded wait. */
+  private async applyRevision(revision: ConfigRevision): Promise<void> {
     const outcome = this.manager.apply(revision.config, {
       source: "control_plane",
       number: revision.number,
@@ -296,6 +300,7 @@ export class GatewayAgent {
           };
     const sending = this.sendAck(ack).finally(() => this.pendingAcks.delete(sending));
     this.pendingAcks.add(sending);
+    await withTimeout(sending, ACK_BEFORE_WATCH_MS);
   }
 
   /** Acks matter (the UI shows "applied on 3/3 agents"), so they are retried with backoff. */

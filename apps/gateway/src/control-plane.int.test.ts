@@ -170,6 +170,41 @@ describe("control plane source", () => {
     expect((await gateway.status()).configSource).toBe("control_plane");
   }, 30_000);
 
+  it("sends the next watch once the revision's ack is answered, so the ack never queues behind it", async () => {
+    const number = controlPlane.publish(config("rev-ack-first"));
+    const rewatch = await eventually(
+      async () => controlPlane.events.find((e) => e.kind === "watch" && e.after === number),
+      3_000,
+      "the watch after the new revision",
+    );
+    const answered = controlPlane.events.findIndex((e) => e.kind === "ack_answered" && e.revision === number);
+    expect(answered).toBeGreaterThanOrEqual(0);
+    expect(answered).toBeLessThan(controlPlane.events.indexOf(rewatch));
+  });
+
+  it("does not let a slow ack hold the next watch back for more than a second", async () => {
+    controlPlane.ackDelayMs = 3_000;
+    try {
+      const publishedAt = Date.now();
+      const slow = controlPlane.publish(config("rev-slow-ack"));
+      const rewatch = await eventually(
+        async () => controlPlane.events.find((e) => e.kind === "watch" && e.after === slow),
+        3_000,
+        "the watch after the slowly acknowledged revision",
+      );
+      expect(rewatch.at - publishedAt).toBeGreaterThanOrEqual(900);
+      expect(controlPlane.events.some((e) => e.kind === "ack_answered" && e.revision === slow)).toBe(false);
+      controlPlane.publish(config("rev-after-slow-ack"));
+      await eventually(
+        async () => ((await configTag()) === "rev-after-slow-ack" ? true : undefined),
+        3_000,
+        "the revision after the slow ack",
+      );
+    } finally {
+      controlPlane.ackDelayMs = 0;
+    }
+  });
+
   it("does not wait long for a control plane that accepts connections but never answers", async () => {
     // When the agent's first read reached the control plane: the bound is measured from there, so the
     // time a busy machine takes to start the process does not count.

@@ -24,6 +24,10 @@ export function backoffDelay(
  * Holds the blocking watch open for as long as the agent runs. Every revision the control plane sends
  * is handed to `onRevision`, applied or not: the watch then asks for revisions newer than it, so a
  * refused revision is not sent again and again. Errors back off exponentially with jitter.
+ *
+ * `onRevision` may return a promise (the agent's acknowledgement, bounded by the agent): the next watch
+ * waits for it, so that the ack reaches the control plane without queueing behind the agent's own watch
+ * request. Nothing is missed meanwhile: the next watch asks for anything newer than this revision.
  */
 export class ControlPlaneWatcher {
   lastSeen = 0;
@@ -38,7 +42,7 @@ export class ControlPlaneWatcher {
 
   constructor(
     private readonly client: ControlPlaneClient,
-    private readonly onRevision: (revision: ConfigRevision) => void,
+    private readonly onRevision: (revision: ConfigRevision) => Promise<void> | void,
     private readonly log: Logger,
     private readonly options: WatcherOptions,
   ) {}
@@ -87,7 +91,7 @@ export class ControlPlaneWatcher {
           continue;
         }
         this.onSuccess();
-        if (result.kind === "revision") this.deliver(result.revision);
+        if (result.kind === "revision") await this.deliver(result.revision);
       } catch (error) {
         if (!this.running) return;
         this.onFailure(error);
@@ -96,11 +100,24 @@ export class ControlPlaneWatcher {
     }
   }
 
-  /** Hands a revision over once, in order; an older or repeated number is ignored. */
-  deliver(revision: ConfigRevision): void {
+  /**
+   * Hands a revision over once, in order; an older or repeated number is ignored. Resolves when
+   * `onRevision`'s work is done or the watcher is stopped, whichever comes first.
+   */
+  async deliver(revision: ConfigRevision): Promise<void> {
     if (revision.number <= this.lastSeen) return;
     this.lastSeen = revision.number;
-    this.onRevision(revision);
+    const handled = this.onRevision(revision);
+    const signal = this.abort.signal;
+    if (signal.aborted) return;
+    let onStop = () => {};
+    const stopped = new Promise<void>((resolve) => (onStop = resolve));
+    signal.addEventListener("abort", onStop, { once: true });
+    try {
+      await Promise.race([handled, stopped]);
+    } finally {
+      signal.removeEventListener("abort", onStop);
+    }
   }
 
   private onSuccess(): void {

@@ -16,6 +16,10 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** What reached the control plane, in order: watches as they arrive, acks as they are answered. */
+export type ProtocolEvent =
+  { kind: "watch"; after: number; at: number } | { kind: "ack_answered"; revision: number; at: number };
+
 /**
  * The control plane's side of the agent protocol, as small as it can be: revisions in memory, the
  * blocking watch, and the ack and heartbeat endpoints. It validates what the agent sends with the
@@ -26,6 +30,9 @@ export class TestControlPlane {
   readonly acks: ConfigAck[] = [];
   readonly heartbeats: Heartbeat[] = [];
   readonly protocolErrors: string[] = [];
+  readonly events: ProtocolEvent[] = [];
+  /** Holds every ack this long before answering it, to play a slow control plane. */
+  ackDelayMs = 0;
   private waiters: Waiter[] = [];
   private server: Server | null = null;
   port = 0;
@@ -88,6 +95,7 @@ export class TestControlPlane {
         this.protocolErrors.push(`bad watch query ${url.search}`);
         return send(res, 400, { error: { code: "bad_request", message: query.error.message } });
       }
+      this.events.push({ kind: "watch", after: query.data.after, at: Date.now() });
       if (this.latestAfter(query.data.after) !== undefined) return this.answerWatch(res, query.data.after);
       const waiter: Waiter = {
         after: query.data.after,
@@ -113,9 +121,16 @@ export class TestControlPlane {
           this.protocolErrors.push(`${url.pathname}: ${parsed.error.message}`);
           return send(res, 400, { error: { code: "bad_request", message: parsed.error.message } });
         }
-        if (isAck) this.acks.push(parsed.data as ConfigAck);
-        else this.heartbeats.push(parsed.data as Heartbeat);
-        res.writeHead(204).end();
+        if (!isAck) {
+          this.heartbeats.push(parsed.data as Heartbeat);
+          return res.writeHead(204).end();
+        }
+        const ack = parsed.data as ConfigAck;
+        this.acks.push(ack);
+        setTimeout(() => {
+          this.events.push({ kind: "ack_answered", revision: ack.revision, at: Date.now() });
+          res.writeHead(204).end();
+        }, this.ackDelayMs);
       });
       return;
     }
