@@ -29,6 +29,8 @@ try {
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     prefix: env.SWITCHYARD_QUEUE_PREFIX,
+    authSecret: env.BETTER_AUTH_SECRET,
+    publicUrl: env.SWITCHYARD_PUBLIC_URL,
     logger,
   });
 } catch (error) {

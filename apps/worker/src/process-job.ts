@@ -1,5 +1,5 @@
 import { metrics, SpanStatusCode, trace } from "@opentelemetry/api";
-import { UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { JobName, JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
 import type { Logger } from "@switchyard/observability";
@@ -8,7 +8,7 @@ import type { TelemetryWriter } from "@switchyard/telemetry-store";
 import type { Pool } from "pg";
 import type { JobProducer } from "@switchyard/queue";
 import { describePayloadProblems, InvalidJobPayloadError, isJobName } from "@switchyard/queue";
-import type { JobRegistry } from "./registry";
+import type { JobContext, JobRegistry } from "./registry";
 
 export interface ProcessorDependencies {
   registry: JobRegistry;
@@ -17,6 +17,7 @@ export interface ProcessorDependencies {
   telemetryWriter: TelemetryWriter;
   revisions: RevisionNotifier;
   jobs: JobProducer;
+  alerting: JobContext["alerting"];
   logger: Logger;
 }
 
@@ -32,6 +33,7 @@ export function createJobProcessor({
   telemetryWriter,
   revisions,
   jobs,
+  alerting,
   logger,
 }: ProcessorDependencies) {
   // Created here rather than at import so they bind to the meter provider that startTelemetry registered.
@@ -41,7 +43,7 @@ export function createJobProcessor({
     description: "Time a job's handler ran, by job name and outcome",
   });
 
-  return async function processJob(job: Job): Promise<unknown> {
+  return async function processJob(job: Job, token?: string): Promise<unknown> {
     if (!isJobName(job.name))
       throw new UnrecoverableError(`unknown job "${job.name}": no handler is registered`);
     const name = job.name;
@@ -56,11 +58,20 @@ export function createJobProcessor({
           telemetryWriter,
           revisions,
           jobs,
+          alerting,
+          retryLater: async (delayMs) => {
+            await job.moveToDelayed(Date.now() + delayMs, token);
+            throw new DelayedError();
+          },
           logger: logger.child({ jobId: job.id, jobName: name }),
           jobId: job.id ?? "",
           attempt: job.attemptsMade + 1,
         });
       } catch (error) {
+        if (error instanceof DelayedError) {
+          outcome = "delayed";
+          throw error;
+        }
         outcome = "failed";
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });

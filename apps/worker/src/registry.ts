@@ -4,7 +4,9 @@ import type { Logger } from "@switchyard/observability";
 import type { Pool } from "pg";
 import type { TelemetryWriter } from "@switchyard/telemetry-store";
 import type { RevisionNotifier } from "@switchyard/traffic";
+import type { ChannelKey } from "@switchyard/alerting";
 import type { JobProducer } from "@switchyard/queue";
+import { evaluateAlerts, notify } from "./jobs/alerts";
 import { markAgentsOffline } from "./jobs/mark-agents-offline";
 import { publishRevision } from "./jobs/publish-revision";
 import { runRolloutCheck, sweepRolloutChecks } from "./jobs/rollouts";
@@ -19,6 +21,10 @@ export interface JobContext {
   revisions: RevisionNotifier;
   /** Enqueues follow-up jobs (a rollout's next check, a revision's publish). */
   jobs: JobProducer;
+  /** What alerting needs from the environment: the channel-secret key and the web app's URL for links. */
+  alerting: { channelKey: ChannelKey | null; publicUrl: string };
+  /** Moves this job to delayed for `delayMs` and ends the run without completing or failing it. */
+  retryLater(delayMs: number): Promise<never>;
   /** Carries the job's id and name on every line. */
   logger: Logger;
   jobId: string;
@@ -46,4 +52,6 @@ export const jobRegistry: JobRegistry = {
   "config.publish": { schema: jobPayloads["config.publish"], handler: publishRevision },
   "rollout.check": { schema: jobPayloads["rollout.check"], handler: runRolloutCheck },
   "rollout.sweep": { schema: jobPayloads["rollout.sweep"], handler: sweepRolloutChecks },
+  "alerts.evaluate": { schema: jobPayloads["alerts.evaluate"], handler: evaluateAlerts },
+  "alerts.notify": { schema: jobPayloads["alerts.notify"], handler: notify },
 };

@@ -3,6 +3,7 @@ import pg from "pg";
 import { createRevisionNotifier } from "@switchyard/traffic";
 import { TelemetryWriter } from "@switchyard/telemetry-store";
 import { createDb } from "@switchyard/db";
+import { deriveChannelKey } from "@switchyard/alerting";
 import type { Logger } from "@switchyard/observability";
 import {
   closeRedisConnection,
@@ -23,6 +24,13 @@ export interface WorkerRuntimeOptions {
   redisUrl: string;
   prefix: string;
   logger: Logger;
+  /**
+   * The web app's BETTER_AUTH_SECRET: notification channels are decrypted with a key derived from it.
+   * Without it (tests that run no alerting) notification jobs fail, naming what is missing.
+   */
+  authSecret?: string;
+  /** The web app's URL, for links in notifications (default http://localhost:3000). */
+  publicUrl?: string;
   /** Jobs each queue runs at once. */
   concurrency?: number;
 }
@@ -66,6 +74,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     telemetryWriter,
     revisions,
     jobs,
+    alerting: {
+      channelKey: options.authSecret ? deriveChannelKey(options.authSecret) : null,
+      publicUrl: options.publicUrl ?? "http://localhost:3000",
+    },
     logger,
   });
   const workers = queueNames.map((name) => {

@@ -1,4 +1,4 @@
-import type { JobName } from "@switchyard/contracts";
+import { alertEvaluationPeriodSeconds, type JobName } from "@switchyard/contracts";
 import type { JobPayloadInput } from "@switchyard/queue";
 
 export type JobSchedule<N extends JobName = JobName> = {
@@ -16,6 +16,8 @@ export const jobSchedules: JobSchedule[] = [
   { job: "telemetry.service-graph", everyMs: 10_000, payload: {} },
   // A rollout's check lost with Redis (which may run without persistence) is re-enqueued within a minute.
   { job: "rollout.sweep", everyMs: 30_000, payload: { overdueMs: 30_000 } },
+  // Alert rules: the evaluation period the rule contracts assume (alertEvaluationPeriodSeconds).
+  { job: "alerts.evaluate", everyMs: alertEvaluationPeriodSeconds * 1000, payload: {} },
   // Hourly is often enough to keep two days of partitions ahead and drop expired ones.
   { job: "telemetry.retention", everyMs: 3_600_000, payload: {} },
 ];

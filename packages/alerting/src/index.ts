@@ -26,3 +26,13 @@ export {
   type CanaryContext,
   type IncidentContext,
 } from "./incident-context";
+export { evaluateAlertRules, type EvaluationSummary, type EvaluatorDependencies } from "./evaluator";
+export {
+  deliverNotification,
+  sendTestMessage,
+  DEFAULT_SEND_TIMEOUT_MS,
+  type DeliveryStep,
+  type NotifierDependencies,
+  type TestMessageResult,
+} from "./notifier";
+export { unavailableSignals } from "./signals";

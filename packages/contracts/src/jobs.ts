@@ -44,6 +44,10 @@ export const jobPayloads = {
     partitionsAhead: z.number().int().nonnegative().max(14).default(2),
     rollupRetentionDays: z.number().int().positive().max(400).default(30),
   }),
+  /** Evaluates every enabled alert rule once (scheduled every 10 s); moves incidents, creates notifications. */
+  "alerts.evaluate": z.object({}),
+  /** Delivers one Notification row; the job id is the notification id. */
+  "alerts.notify": z.object({ notificationId: z.string().min(1) }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

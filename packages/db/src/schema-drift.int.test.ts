@@ -31,6 +31,7 @@ const TABLES_OUTSIDE_PRISMA = new Set([
   "telemetry_rollup",
   "telemetry_edge",
   "telemetry_rollup_hour",
+  "telemetry_rollup_10s",
   "telemetry_edge_hour",
   "telemetry_series_state",
   "telemetry_batch",

@@ -8,7 +8,10 @@ import {
 import { addBuckets, bucketIndex, emptyBuckets } from "./histogram";
 
 export interface RollupRow {
+  /** Start of the row's period: the minute, or the 10-second slot in the fine rollups. */
   minuteMs: number;
+  /** When the requests happened (span start, metric point time); the fine rollups slot rows by it. */
+  timeMs: number;
   service: string;
   route: string;
   version: string;
@@ -21,6 +24,8 @@ export interface RollupRow {
 }
 
 const MINUTE_MS = 60_000;
+/** Slot of the fine rollups that alerting reads for windows shorter than a few minutes. */
+export const FINE_ROLLUP_MS = 10_000;
 
 export function minuteOf(timeUs: number): number {
   return Math.floor(timeUs / 1000 / MINUTE_MS) * MINUTE_MS;
@@ -31,25 +36,38 @@ export function statusClassOfCode(code: number | null): StatusClass {
   return `${Math.floor(code / 100)}xx` as StatusClass;
 }
 
-/** Sums rows that share a key, so one batch makes one upsert per (minute, dimensions). */
+function addRow(rows: Map<string, RollupRow>, row: RollupRow): void {
+  const key = `${row.minuteMs}\0${row.service}\0${row.route}\0${row.version}\0${row.statusClass}\0${row.source}`;
+  const existing = rows.get(key);
+  if (!existing) {
+    rows.set(key, { ...row, buckets: [...row.buckets] });
+    return;
+  }
+  existing.count += row.count;
+  existing.errors += row.errors;
+  existing.durationSumMs += row.durationSumMs;
+  addBuckets(existing.buckets, row.buckets);
+}
+
+/**
+ * Sums rows that share a key, so one batch makes one upsert per (minute, dimensions), and the same per
+ * 10-second slot for the fine rollups.
+ */
 export class RollupAccumulator {
   private readonly rows = new Map<string, RollupRow>();
+  private readonly fine = new Map<string, RollupRow>();
 
   add(row: RollupRow): void {
-    const key = `${row.minuteMs}\0${row.service}\0${row.route}\0${row.version}\0${row.statusClass}\0${row.source}`;
-    const existing = this.rows.get(key);
-    if (!existing) {
-      this.rows.set(key, { ...row, buckets: [...row.buckets] });
-      return;
-    }
-    existing.count += row.count;
-    existing.errors += row.errors;
-    existing.durationSumMs += row.durationSumMs;
-    addBuckets(existing.buckets, row.buckets);
+    addRow(this.rows, row);
+    addRow(this.fine, { ...row, minuteMs: Math.floor(row.timeMs / FINE_ROLLUP_MS) * FINE_ROLLUP_MS });
   }
 
   values(): RollupRow[] {
     return [...this.rows.values()];
+  }
+
+  fineValues(): RollupRow[] {
+    return [...this.fine.values()];
   }
 }
 
@@ -71,6 +89,7 @@ export function rollupSpans(spans: readonly NormalizedSpan[], into: RollupAccumu
     const isError = spanIsError(span);
     into.add({
       minuteMs: minuteOf(span.startUs),
+      timeMs: Math.floor(span.startUs / 1000),
       service: span.service,
       route: span.route ?? span.name,
       version: span.version ?? "",
@@ -135,6 +154,7 @@ export function pointRollup(
 ): RollupRow {
   return {
     minuteMs: minuteOf(point.timeUs),
+    timeMs: Math.floor(point.timeUs / 1000),
     service: point.service,
     route: point.route,
     version: point.version,

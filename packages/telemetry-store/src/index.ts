@@ -26,3 +26,4 @@ export {
   type RedTotals,
 } from "./breakdown";
 export { versionTotalsSince, type VersionCounts } from "./version-totals";
+export { windowTotals, FINE_ROLLUP_RETENTION_MS, type WindowQuery, type WindowTotals } from "./window-totals";

@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import { createPartition, dayStartMs, partitionName } from "./partitions";
+import { FINE_ROLLUP_RETENTION_MS } from "./window-totals";
 
 const DAY_MS = 86_400_000;
 
@@ -36,12 +37,16 @@ export async function applyRetention(pool: Pool, options: RetentionOptions, nowM
   const rollupCutoff = new Date(today - options.rollupRetentionDays * DAY_MS).toISOString();
   const markers = await pool.query("DELETE FROM telemetry_batch WHERE written_at < $1", [rawCutoff]);
   const rollups = await pool.query("DELETE FROM telemetry_rollup WHERE minute < $1", [rollupCutoff]);
+  // Alerting reads the 10-second rollups for short windows only (see FINE_ROLLUP_RETENTION_MS).
+  const fineCutoff = new Date(nowMs - FINE_ROLLUP_RETENTION_MS).toISOString();
+  const fine = await pool.query("DELETE FROM telemetry_rollup_10s WHERE slot < $1", [fineCutoff]);
   const edges = await pool.query("DELETE FROM telemetry_edge WHERE minute < $1", [rollupCutoff]);
   const states = await pool.query("DELETE FROM telemetry_series_state WHERE updated_at < $1", [rawCutoff]);
   return {
     droppedPartitions: dropped,
     deletedMarkers: markers.rowCount ?? 0,
     deletedRollups: rollups.rowCount ?? 0,
+    deletedFineRollups: fine.rowCount ?? 0,
     deletedEdges: edges.rowCount ?? 0,
     deletedSeriesStates: states.rowCount ?? 0,
   };

@@ -96,19 +96,30 @@ async function insertSpans(client: PoolClient, organizationId: string, spans: re
 const rollupKey = (r: RollupRow) =>
   `${r.minuteMs}\0${r.service}\0${r.route}\0${r.version}\0${r.statusClass}\0${r.source}`;
 
+/** The per-minute rollups, and the 10-second ones alerting reads (kept about an hour). */
+const rollupTables = {
+  minute: { table: "telemetry_rollup", slot: "minute" },
+  fine: { table: "telemetry_rollup_10s", slot: "slot" },
+} as const;
+
 /** Adds rows onto the rollups. Rows go in key order so concurrent batches lock them in the same order. */
-export async function upsertRollups(client: PoolClient, organizationId: string, rows: RollupRow[]) {
+export async function upsertRollups(
+  client: PoolClient,
+  organizationId: string,
+  rows: RollupRow[],
+  { table, slot }: (typeof rollupTables)[keyof typeof rollupTables] = rollupTables.minute,
+) {
   if (rows.length === 0) return;
   const sorted = [...rows].sort((a, b) => (rollupKey(a) < rollupKey(b) ? -1 : 1));
   await client.query(
-    `INSERT INTO telemetry_rollup AS r (organization_id, minute, service, route, version, status_class, source,
+    `INSERT INTO ${table} AS r (organization_id, ${slot}, service, route, version, status_class, source,
        count, errors, duration_sum_ms, buckets)
      SELECT $1, to_timestamp(t.minute_ms / 1000.0), t.service, t.route, t.version, t.status_class, t.source,
        t.count, t.errors, t.duration_sum_ms, t.buckets::bigint[]
      FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
        $9::bigint[], $10::float8[], $11::text[])
        AS t(minute_ms, service, route, version, status_class, source, count, errors, duration_sum_ms, buckets)
-     ON CONFLICT (organization_id, minute, service, route, version, status_class, source) DO UPDATE SET
+     ON CONFLICT (organization_id, ${slot}, service, route, version, status_class, source) DO UPDATE SET
        count = r.count + excluded.count,
        errors = r.errors + excluded.errors,
        duration_sum_ms = r.duration_sum_ms + excluded.duration_sum_ms,
@@ -246,6 +257,7 @@ export class TelemetryWriter {
       }
       const rows = rollups.values();
       await upsertRollups(client, organizationId, rows);
+      await upsertRollups(client, organizationId, rollups.fineValues(), rollupTables.fine);
       await client.query("COMMIT");
       return {
         duplicate: false,
