@@ -4,7 +4,7 @@ import { findRunningCanary } from "./canary";
 import { formatSignalValue, signalLabels } from "./format";
 import type { IncidentContext } from "./incident-context";
 import { firingMessage, incidentDashboardUrl, resolvedMessage, type LinkBase } from "./messages";
-import { observe, subjectScope, unavailableSignals, type Observation } from "./signals";
+import { observe, subjectScope, type Observation } from "./signals";
 import { silences } from "./silences";
 import { step, worse, type OpenIncidentState, type TransitionEvent } from "./state-machine";
 
@@ -24,8 +24,6 @@ export interface EvaluationSummary {
   rules: number;
   transitions: number;
   notifications: number;
-  /** Rules on signals this build cannot evaluate (see unavailableSignals). */
-  unavailable: number;
   failedRules: number;
 }
 
@@ -49,7 +47,7 @@ export async function evaluateAlertRules(deps: EvaluatorDependencies): Promise<E
       [EVALUATOR_LOCK],
     );
     if (!rows[0]?.locked) {
-      return { skipped: true, rules: 0, transitions: 0, notifications: 0, unavailable: 0, failedRules: 0 };
+      return { skipped: true, rules: 0, transitions: 0, notifications: 0, failedRules: 0 };
     }
     try {
       return await evaluateLocked(deps, deps.now ?? new Date());
@@ -67,7 +65,6 @@ async function evaluateLocked(deps: EvaluatorDependencies, now: Date): Promise<E
     rules: 0,
     transitions: 0,
     notifications: 0,
-    unavailable: 0,
     failedRules: 0,
   };
   const rules = await deps.db.alertRule.findMany({
@@ -78,10 +75,6 @@ async function evaluateLocked(deps: EvaluatorDependencies, now: Date): Promise<E
   const toEnqueue: string[] = [];
   for (const rule of rules) {
     summary.rules++;
-    if (unavailableSignals.has(rule.signal)) {
-      summary.unavailable++;
-      continue;
-    }
     try {
       const result = await evaluateRule(deps, rule, now);
       summary.transitions += result.transitions;

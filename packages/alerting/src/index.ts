@@ -35,4 +35,3 @@ export {
   type NotifierDependencies,
   type TestMessageResult,
 } from "./notifier";
-export { unavailableSignals } from "./signals";

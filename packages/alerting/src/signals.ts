@@ -28,9 +28,6 @@ export interface SignalSources {
   now: Date;
 }
 
-/** Signals this build cannot evaluate yet; their rules are skipped and the evaluation says so. */
-export const unavailableSignals: ReadonlySet<AlertSignal> = new Set(["CANARY_ROLLED_BACK"]);
-
 function requestValue(
   signal: AlertSignal,
   totals: WindowTotals | undefined,
@@ -140,6 +137,35 @@ async function observeAgentSilence(
   return observations;
 }
 
+/** Automatic canary rollbacks (rollout runs rolled back) per service within the window. */
+async function observeRollbacks(
+  rule: RuleForSignals,
+  sources: SignalSources,
+): Promise<Map<string, Observation>> {
+  const events = await sources.db.rolloutEvent.findMany({
+    where: {
+      organizationId: rule.organizationId,
+      kind: "rolled_back",
+      createdAt: { gte: new Date(sources.now.getTime() - rule.windowSeconds * 1000), lte: sources.now },
+      run: {
+        ...(rule.service && { serviceId: rule.service }),
+        ...(rule.version && { canaryVersion: rule.version }),
+      },
+    },
+    select: { run: { select: { serviceId: true } } },
+  });
+  const observations = new Map<string, Observation>();
+  for (const { run } of events) {
+    const previous = observations.get(run.serviceId)?.value ?? 0;
+    observations.set(run.serviceId, {
+      value: previous + 1,
+      scope: { service: run.serviceId, route: null, version: rule.version },
+      agent: null,
+    });
+  }
+  return observations;
+}
+
 /** The rule's value per subject at `sources.now`. */
 export function observe(rule: RuleForSignals, sources: SignalSources): Promise<Map<string, Observation>> {
   switch (rule.signal) {
@@ -153,7 +179,7 @@ export function observe(rule: RuleForSignals, sources: SignalSources): Promise<M
     case "AGENT_SILENT":
       return observeAgentSilence(rule, sources);
     case "CANARY_ROLLED_BACK":
-      return Promise.resolve(new Map());
+      return observeRollbacks(rule, sources);
   }
 }
 
