@@ -6,6 +6,7 @@ import { type GatewayErrorCode } from "@switchyard/contracts";
 import { type Dispatcher } from "undici";
 import { type Balancer, type PickRequest } from "../balancing/balancer";
 import { classifyUpstreamError } from "../health/active-checker";
+import { type RouteLimiter } from "../ratelimit/route-limiter";
 import { type RateDecision } from "../ratelimit/token-bucket";
 import { parseRequestTarget } from "../routing/request-target";
 import { methodBit, normaliseHost } from "../routing/route-table";
@@ -189,14 +190,16 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
     const limiter = route.limiter;
     if (limiter !== null) {
       const key = limiter.keyOf(req.rawHeaders, this.clientKey);
-      if (limiter.asksRedis) {
-        this.phase = Phase.RateLimiting;
-        void limiter.takeShared(key).then((decision) => this.afterSharedDecision(decision, head));
-        return;
-      }
+      if (limiter.asksRedis) return this.askRedis(limiter, key, head);
       if (!this.admit(limiter.takeLocal(key, this.now))) return;
     }
     this.forward(head);
+  }
+
+  /** Kept out of `start` so that the closure's context is only allocated for shared limits. */
+  private askRedis(limiter: RouteLimiter, key: string, head: RequestHead): void {
+    this.phase = Phase.RateLimiting;
+    void limiter.takeShared(key).then((decision) => this.afterSharedDecision(decision, head));
   }
 
   private afterSharedDecision(decision: RateDecision, head: RequestHead): void {
