@@ -70,12 +70,24 @@ export async function commitRevisionInTransaction(
   const latest = await latestRevision(tx, input.groupId);
   const latestNumber = latest?.number ?? null;
   if (latestNumber !== input.baseNumber) throw new RevisionConflictError(input.baseNumber, latestNumber);
+  const number = (latestNumber ?? 0) + 1;
+  await pauseRolloutsOnManualSplitChange(tx, {
+    organizationId: input.organizationId,
+    groupId: input.groupId,
+    previous: latest?.config,
+    next: input.config,
+    revisionNumber: number,
+    actorLabel: input.author?.label ?? "system",
+    rolloutRunId: input.rolloutRunId ?? null,
+  });
 
+  // The revision row is written after the rollout check, with only its audit event before the commit: its
+  // `createdAt` is where propagation times start, so it stays close to the commit.
   const revision = await tx.configRevision.create({
     data: {
       organizationId: input.organizationId,
       groupId: input.groupId,
-      number: (latestNumber ?? 0) + 1,
+      number,
       config: input.config,
       message: input.message,
       authorUserId: input.author?.userId ?? null,
@@ -90,15 +102,6 @@ export async function commitRevisionInTransaction(
     actor: input.author,
     target: { type: "config_revision", id: revision.id, label: `revision ${revision.number}` },
     metadata: { groupId: input.groupId, message: input.message },
-  });
-  await pauseRolloutsOnManualSplitChange(tx, {
-    organizationId: input.organizationId,
-    groupId: input.groupId,
-    previous: latest?.config,
-    next: input.config,
-    revisionNumber: revision.number,
-    actorLabel: input.author?.label ?? "system",
-    rolloutRunId: input.rolloutRunId ?? null,
   });
   return revision;
 }
