@@ -8,6 +8,8 @@ import { GatewayProcess } from "../../apps/gateway/src/testing/processes";
 export interface DemoStackInfo {
   groupId: string;
   gateways: Array<{ name: string; url: string }>;
+  /** Every shop replica, e.g. for fault injection through its admin endpoint. */
+  instances: Array<{ id: string; service: string; version: string; url: string }>;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function startDemoStack(options: { databaseUrl: string; controlPlan
         name: ["gateway-a", "gateway-b"][index]!,
         url: gateway.url,
       })),
+      instances: shop.instances.map(({ id, service, version, url }) => ({ id, service, version, url })),
     };
     return {
       info,

@@ -1,3 +1,4 @@
+import type { ChannelKey } from "@switchyard/alerting";
 import type { Auth } from "@switchyard/auth";
 import type { JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
@@ -32,6 +33,8 @@ export interface ContextDeps {
   scheduleRolloutCheck(check: JobPayload<"rollout.check">, delayMs: number): Promise<void>;
   /** Telemetry reads for the dashboard (the telemetry store over its pg pool). */
   telemetry: TelemetryReader;
+  /** Encrypts notification channels' webhook URLs at rest (derived from BETTER_AUTH_SECRET, as the worker's). */
+  channelKey: ChannelKey;
 }
 
 export async function createContext(deps: ContextDeps, headers: Headers) {

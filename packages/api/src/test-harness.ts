@@ -1,3 +1,4 @@
+import { deriveChannelKey } from "@switchyard/alerting";
 import { createAuth, type Auth } from "@switchyard/auth";
 import type { JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
@@ -41,9 +42,11 @@ export function createApiHarness(
     (async (check: JobPayload<"rollout.check">, delayMs: number) => {
       scheduledChecks.push({ ...check, delayMs });
     });
+  const secret = "integration-test-secret-0123456789abcdef";
+  const channelKey = deriveChannelKey(secret);
   const auth: Auth = createAuth({
     db,
-    secret: "integration-test-secret-0123456789abcdef",
+    secret,
     baseURL: publicUrl,
   });
   const createCaller = createCallerFactory(appRouter);
@@ -68,12 +71,16 @@ export function createApiHarness(
     if (cookie) headers.set("cookie", cookie);
     if (organizationSlug) headers.set("x-switchyard-org", organizationSlug);
     return createCaller(
-      await createContext({ auth, db, publicUrl, publishRevision, scheduleRolloutCheck, telemetry }, headers),
+      await createContext(
+        { auth, db, publicUrl, publishRevision, scheduleRolloutCheck, telemetry, channelKey },
+        headers,
+      ),
     );
   }
 
   return {
     auth,
+    secret,
     signUp,
     anonymous: (slug?: string) => callerFor(null, slug),
     publicUrl,

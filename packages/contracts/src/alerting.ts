@@ -195,3 +195,11 @@ export const listIncidentsInput = z
     limit: z.number().int().min(1).max(200).default(50),
   })
   .default({ state: "all", limit: 50 });
+
+export const setAlertRuleEnabledInput = z.object({ id: idSchema, enabled: z.boolean() });
+
+/** The messages delivered (or tried) to one channel, newest first, for the channel page. */
+export const listChannelDeliveriesInput = z.object({
+  channelId: idSchema,
+  limit: z.number().int().min(1).max(100).default(25),
+});

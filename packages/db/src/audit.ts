@@ -26,6 +26,18 @@ export const auditActions = [
   "rollout.promote",
   "rollout.abort",
   "rollout.rollback",
+  "alert_rule.create",
+  "alert_rule.update",
+  "alert_rule.enable",
+  "alert_rule.disable",
+  "alert_rule.delete",
+  "notification_channel.create",
+  "notification_channel.update",
+  "notification_channel.delete",
+  "notification_channel.test",
+  "incident.acknowledge",
+  "alert_silence.create",
+  "alert_silence.expire",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -3,6 +3,7 @@ import { appRouter, createContext } from "@switchyard/api";
 import { getDb } from "@switchyard/db";
 import { webEnv } from "@/env";
 import { getAuth } from "@/server/auth";
+import { getChannelKey } from "@/server/channel-key";
 import { logger } from "@/server/logger";
 import { publishRevision, scheduleRolloutCheck } from "@/server/publish-revision";
 import { getTelemetryQueries } from "@/server/telemetry";
@@ -21,6 +22,7 @@ function handler(req: Request) {
           publishRevision,
           scheduleRolloutCheck,
           telemetry: getTelemetryQueries(),
+          channelKey: getChannelKey(),
         },
         req.headers,
       ),

@@ -1,19 +1,19 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/components/ui";
+import { PageHeader } from "@/components/ui";
+import { AlertsTabs } from "./alerts-parts";
+import { IncidentsView } from "./incidents-view";
 
 export const metadata: Metadata = { title: "Alerts" };
 
-export default function Page() {
+export default function AlertsPage() {
   return (
     <>
       <PageHeader
         title="Alerts"
-        description="Rules on error rate and latency, incidents, and their Slack notifications."
+        description="Firing and recent incidents of your alert rules, their timelines, acknowledgements and silences."
       />
-      <EmptyState title="No alert rules yet">
-        Alert rules evaluate the telemetry your gateways send. Nothing is firing because nothing is
-        configured.
-      </EmptyState>
+      <AlertsTabs />
+      <IncidentsView />
     </>
   );
 }

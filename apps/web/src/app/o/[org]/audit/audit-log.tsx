@@ -20,6 +20,18 @@ const actionLabels: Record<string, string> = {
   "agent.offline": "marked offline agent",
   "ingest_key.create": "created ingest key",
   "ingest_key.revoke": "revoked ingest key",
+  "alert_rule.create": "created alert rule",
+  "alert_rule.update": "changed alert rule",
+  "alert_rule.enable": "enabled alert rule",
+  "alert_rule.disable": "disabled alert rule",
+  "alert_rule.delete": "deleted alert rule",
+  "notification_channel.create": "added notification channel",
+  "notification_channel.update": "changed notification channel",
+  "notification_channel.delete": "deleted notification channel",
+  "notification_channel.test": "sent a test message to",
+  "incident.acknowledge": "acknowledged incident",
+  "alert_silence.create": "created a silence:",
+  "alert_silence.expire": "ended the silence",
 };
 
 export function AuditLog() {
