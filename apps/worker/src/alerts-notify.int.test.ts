@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SpanKind } from "@switchyard/contracts";
 import { sendTestMessage, deriveChannelKey } from "@switchyard/alerting";
 import { startSlackReceiver, type SlackReceiver } from "@switchyard/alerting/testing";
 import type { Notification } from "@switchyard/db";
@@ -6,6 +8,7 @@ import { createLogger } from "@switchyard/observability";
 import {
   closeRedisConnection,
   createJobProducer,
+  createQueue,
   createRedisConnection,
   type JobProducer,
 } from "@switchyard/queue";
@@ -222,5 +225,46 @@ describe("notifier", () => {
       status: 0,
       body: expect.stringContaining("different BETTER_AUTH_SECRET"),
     });
+  });
+
+  it("asks for an early evaluation when a telemetry batch brings failed requests", async () => {
+    const alertsQueue = createQueue("alerts", { connection: producerConnection, prefix: redis.prefix });
+    try {
+      const slot = Math.floor(Date.now() / 2_000);
+      await producer.enqueue("telemetry.ingest", {
+        signal: "traces",
+        organizationId: seeded.organization.id,
+        batchId: createHash("sha256").update(`errors-${slot}`).digest("hex"),
+        receivedAtMs: Date.now(),
+        rejected: 0,
+        spans: [
+          {
+            traceId: "a".repeat(32),
+            spanId: "b".repeat(16),
+            parentSpanId: null,
+            service: "orders",
+            name: "GET /orders",
+            kind: SpanKind.SERVER,
+            startUs: Date.now() * 1000,
+            durationUs: 1_000,
+            status: 0,
+            route: "GET /orders",
+            version: "v1",
+            httpStatusCode: 500,
+            attributes: {},
+          },
+        ],
+      });
+      const early = await eventuallyValue(async () => {
+        for (const candidate of [slot, slot + 1, slot + 2]) {
+          const job = await alertsQueue.getJob(`alerts-evaluate-on-errors-${candidate}`);
+          if (job) return job;
+        }
+        return undefined;
+      }, 20_000);
+      expect(early.name).toBe("alerts.evaluate");
+    } finally {
+      await alertsQueue.close();
+    }
   });
 });

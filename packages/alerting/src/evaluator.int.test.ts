@@ -45,6 +45,7 @@ beforeEach(async () => {
 
 const evaluate = (now = new Date()) =>
   evaluateAlertRules({
+    lockWaitMs: 200,
     db: testDb.db,
     telemetryPool: pool,
     publicUrl: "http://sy.test",
@@ -287,7 +288,7 @@ describe("evaluateAlertRules", () => {
     );
   });
 
-  it("skips a run while another evaluation holds the lock", async () => {
+  it("skips a run when another evaluation holds the lock for longer than it waits", async () => {
     const client = await pool.connect();
     try {
       await client.query("SELECT pg_advisory_lock(hashtext('switchyard.alerts.evaluate'))");

@@ -16,6 +16,8 @@ export interface EvaluatorDependencies {
   enqueueNotification(notificationId: string): Promise<void>;
   logger: { warn(object: object, message: string): void; info(object: object, message: string): void };
   now?: Date;
+  /** How long to wait for an evaluation already running before skipping (default 10 s). */
+  lockWaitMs?: number;
 }
 
 export interface EvaluationSummary {
@@ -37,18 +39,24 @@ const EVALUATOR_LOCK = "switchyard.alerts.evaluate";
  * One evaluation of every enabled rule: observe each rule's subjects, step their incidents through the state
  * machine, store each transition as an IncidentEvent and, for firing and resolved, one Notification per
  * channel (unique dedupe key, so however often this runs each exists once), then enqueue their deliveries.
- * Runs under a Postgres advisory lock so two overlapping evaluations never step the same incidents.
+ * Runs under a Postgres advisory lock so two evaluations never step the same incidents at once.
  */
 export async function evaluateAlertRules(deps: EvaluatorDependencies): Promise<EvaluationSummary> {
   const lockClient = await deps.telemetryPool.connect();
   try {
-    const { rows } = await lockClient.query<{ locked: boolean }>(
-      "SELECT pg_try_advisory_lock(hashtext($1)) AS locked",
-      [EVALUATOR_LOCK],
+    // Waits for a running evaluation (an early one and a scheduled one may meet), but not forever.
+    await lockClient.query("SELECT set_config('lock_timeout', $1, false)", [
+      `${deps.lockWaitMs ?? 10_000}ms`,
+    ]);
+    const locked = await lockClient.query("SELECT pg_advisory_lock(hashtext($1))", [EVALUATOR_LOCK]).then(
+      () => true,
+      (error: { code?: string }) => {
+        if (error.code === "55P03") return false;
+        throw error;
+      },
     );
-    if (!rows[0]?.locked) {
-      return { skipped: true, rules: 0, transitions: 0, notifications: 0, failedRules: 0 };
-    }
+    await lockClient.query("RESET lock_timeout");
+    if (!locked) return { skipped: true, rules: 0, transitions: 0, notifications: 0, failedRules: 0 };
     try {
       return await evaluateLocked(deps, deps.now ?? new Date());
     } finally {

@@ -17,6 +17,8 @@ export interface WriteResult {
   spans: number;
   points: number;
   rollupRows: number;
+  /** Failed requests the batch added to the rollups; alerting evaluates early when there are any. */
+  errors: number;
   /** Set when Postgres refused the batch's data: nothing of it was stored, and its items count as dropped. */
   dropped?: { items: number; reason: string };
 }
@@ -243,7 +245,7 @@ export class TelemetryWriter {
       );
       if (marker.rowCount === 0) {
         await client.query("ROLLBACK");
-        return { duplicate: true, spans: 0, points: 0, rollupRows: 0 };
+        return { duplicate: true, spans: 0, points: 0, rollupRows: 0, errors: 0 };
       }
       const rollups = new RollupAccumulator();
       if (batch.signal === "traces") {
@@ -264,6 +266,7 @@ export class TelemetryWriter {
         spans: batch.signal === "traces" ? stored : 0,
         points: batch.signal === "metrics" ? stored : 0,
         rollupRows: rows.length,
+        errors: rows.reduce((sum, row) => sum + row.errors, 0),
       };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -299,7 +302,7 @@ export class TelemetryWriter {
        VALUES ($1, $2, $3, 0, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
       [batch.organizationId, batch.batchId, batch.signal, batch.rejected, ignored, items, reason],
     );
-    if (marker.rowCount === 0) return { duplicate: true, spans: 0, points: 0, rollupRows: 0 };
-    return { duplicate: false, spans: 0, points: 0, rollupRows: 0, dropped: { items, reason } };
+    if (marker.rowCount === 0) return { duplicate: true, spans: 0, points: 0, rollupRows: 0, errors: 0 };
+    return { duplicate: false, spans: 0, points: 0, rollupRows: 0, errors: 0, dropped: { items, reason } };
   }
 }

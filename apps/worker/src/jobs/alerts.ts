@@ -3,7 +3,7 @@ import type { JobPayload } from "@switchyard/contracts";
 import { deliverNotification, evaluateAlertRules, type EvaluationSummary } from "@switchyard/alerting";
 import type { JobContext } from "../registry";
 
-/** Every 10 s: every enabled rule once. Overlapping runs skip (advisory lock inside). */
+/** Every 10 s, and early when failed requests arrive: every enabled rule once, one evaluation at a time. */
 export async function evaluateAlerts(
   _payload: JobPayload<"alerts.evaluate">,
   { db, telemetryPool, alerting, jobs, logger }: JobContext,

@@ -9,10 +9,11 @@ import type { JobContext } from "../registry";
  */
 export async function ingestTelemetry(
   payload: JobPayload<"telemetry.ingest">,
-  { telemetryWriter, logger }: JobContext,
+  { telemetryWriter, jobs, logger }: JobContext,
 ): Promise<WriteResult> {
   const result = await telemetryWriter.write(payload);
   if (result.duplicate) logger.info({ batchId: payload.batchId }, "batch already written; skipped");
+  if (result.errors > 0) await evaluateAlertsSoon(jobs, logger);
   if (result.dropped)
     logger.warn(
       {
@@ -25,6 +26,18 @@ export async function ingestTelemetry(
       "telemetry batch refused by the database: dropped and counted in the ingest statistics",
     );
   return result;
+}
+
+/**
+ * Failed requests just arrived: evaluate the alert rules now instead of at the next 10 s tick, so an error
+ * spike is seen as soon as the gateway has exported it. The job id is per 2-second slot, so a burst of
+ * batches asks for one evaluation, not one each. Best effort: the scheduled evaluation follows anyway.
+ */
+async function evaluateAlertsSoon(jobs: JobContext["jobs"], logger: JobContext["logger"]) {
+  const slot = Math.floor(Date.now() / 2_000);
+  await jobs
+    .enqueue("alerts.evaluate", {}, { jobId: `alerts-evaluate-on-errors-${slot}`, attempts: 1 })
+    .catch((error: unknown) => logger.warn({ err: error }, "could not ask for an early alert evaluation"));
 }
 
 export async function updateTelemetryGraph(
