@@ -288,6 +288,23 @@ describe("evaluateAlertRules", () => {
     );
   });
 
+  it("resolves the open incidents of a rule that was disabled, without a message", async () => {
+    const errors = await rule({ signal: "ERROR_RATE", service: "refunds" });
+    await requests("refunds", 0, 3);
+    await evaluate();
+    enqueued = [];
+    await testDb.db.alertRule.update({ where: { id: errors.id }, data: { enabled: false } });
+    await evaluate(later(10));
+    const [incident] = await incidentsOf(errors.id);
+    expect(incident).toMatchObject({ state: "RESOLVED", openKey: null });
+    expect(incident!.events.at(-1)).toMatchObject({
+      kind: "resolved",
+      message: "Resolved: the rule was disabled",
+    });
+    expect(incident!.notifications.map((n) => n.kind)).toEqual(["firing"]);
+    expect(enqueued).toEqual([]);
+  });
+
   it("skips a run when another evaluation holds the lock for longer than it waits", async () => {
     const client = await pool.connect();
     try {

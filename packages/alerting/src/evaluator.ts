@@ -93,6 +93,7 @@ async function evaluateLocked(deps: EvaluatorDependencies, now: Date): Promise<E
       deps.logger.warn({ err: error, ruleId: rule.id }, "alert rule evaluation failed");
     }
   }
+  summary.transitions += await closeIncidentsOfDisabledRules(deps.db, now);
   const lost = await deps.db.notification.findMany({
     where: {
       state: "queued",
@@ -119,6 +120,31 @@ async function evaluateLocked(deps: EvaluatorDependencies, now: Date): Promise<E
   }
   summary.notifications = toEnqueue.length;
   return summary;
+}
+
+/**
+ * A rule switched off is no longer evaluated, so its open incidents would stay open forever: they are
+ * resolved, without a message (nobody asked to hear about this rule any more), with the reason on the
+ * timeline.
+ */
+async function closeIncidentsOfDisabledRules(db: Database, now: Date): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const closed = await tx.incident.updateManyAndReturn({
+      where: { openKey: { not: null }, rule: { enabled: false } },
+      data: { state: "RESOLVED", openKey: null, resolvedAt: now, clearSince: null },
+      select: { id: true, organizationId: true },
+    });
+    await tx.incidentEvent.createMany({
+      data: closed.map((incident) => ({
+        organizationId: incident.organizationId,
+        incidentId: incident.id,
+        kind: "resolved",
+        message: "Resolved: the rule was disabled",
+        at: now,
+      })),
+    });
+    return closed.length;
+  });
 }
 
 async function evaluateRule(deps: EvaluatorDependencies, rule: RuleWithLinks, now: Date) {
