@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,6 +66,8 @@ function startWorker(): ChildProcess {
       DATABASE_URL: testDb.url,
       REDIS_URL: redis.url,
       SWITCHYARD_QUEUE_PREFIX: redis.prefix,
+      // Required since the worker decrypts alert channels; any key will do here.
+      BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
       LOG_LEVEL: "warn",
     },
     stdio: "ignore",
