@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { telemetryIngestPayloadSchema } from "./telemetry";
+import { telemetryIngestJobSchema } from "./telemetry";
 
 /**
  * Payloads of the BullMQ jobs that cross process boundaries (web -> worker, scheduler -> worker).
@@ -11,8 +11,8 @@ export const jobPayloads = {
     /** Agents whose last heartbeat is older than this are marked offline. */
     silentAfterMs: z.number().int().positive().default(60_000),
   }),
-  /** One accepted OTLP upload, normalised. Idempotent: a batch whose marker exists is skipped. */
-  "telemetry.ingest": telemetryIngestPayloadSchema,
+  /** One accepted OTLP upload. Idempotent: a batch whose marker exists is skipped. */
+  "telemetry.ingest": telemetryIngestJobSchema,
   /** Adds the service-graph calls of the spans stored since the last run to the edges. */
   "telemetry.service-graph": z.object({}),
   /** Wakes a group's agents for a new revision and follows their acknowledgements until the deadline. */

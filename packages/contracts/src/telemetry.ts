@@ -105,3 +105,25 @@ export const telemetryIngestPayloadSchema = z.discriminatedUnion("signal", [
   }),
 ]);
 export type TelemetryIngestPayload = z.infer<typeof telemetryIngestPayloadSchema>;
+
+/**
+ * An accepted OTLP export as the ingest queues it: the (gzip-inflated) body, which the worker normalises
+ * again with the ingest's clock (`receivedAtMs`), so both ends reach the same verdict on every item. A
+ * third of the size of the normalised batch as JSON, and decoding it costs the worker less than parsing
+ * and validating that JSON (packages/telemetry-store/PERFORMANCE.md).
+ */
+export const otlpExportJobSchema = z.object({
+  signal: z.enum(["traces", "metrics"]),
+  organizationId: z.string().min(1),
+  batchId: z.string().regex(/^[0-9a-f]{64}$/),
+  receivedAtMs: z.number().int().nonnegative(),
+  format: z.enum(["protobuf", "json"]),
+  /** Base64. Checked by decoding it, which the worker does anyway: a base64 regex over ~100 KB cost a
+   * third of the worker's parse time. */
+  body: z.string().min(1),
+});
+export type OtlpExportJob = z.infer<typeof otlpExportJobSchema>;
+
+/** A `telemetry.ingest` job: an export as queued by the ingest, or an already normalised batch. */
+export const telemetryIngestJobSchema = z.union([otlpExportJobSchema, telemetryIngestPayloadSchema]);
+export type TelemetryIngestJob = z.infer<typeof telemetryIngestJobSchema>;

@@ -1,13 +1,14 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import type { TelemetryIngestPayload } from "@switchyard/contracts";
+import type { TelemetryIngestJob } from "@switchyard/contracts";
+import { batchOfExport } from "@switchyard/otlp";
 import type { IngestPrincipal } from "./authenticate";
 import { createOtlpHandler } from "./handler";
 import type { IngestQueue } from "./ingest-queue";
 
 /** A queue that keeps jobs in memory, with a settable depth; the handler is what is under test here. */
 function memoryQueue(options: { depth?: number; down?: boolean } = {}) {
-  const jobs: TelemetryIngestPayload[] = [];
+  const jobs: TelemetryIngestJob[] = [];
   const queue: IngestQueue = {
     async add(payload) {
       if (options.down) throw new Error("Redis is down");
@@ -80,8 +81,13 @@ describe("the OTLP ingest handler", () => {
     const first = await handler(queue)(request(body));
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({});
-    expect(jobs[0]).toMatchObject({ signal: "traces", organizationId: "org-1", rejected: 0 });
-    expect(jobs[0]!.signal === "traces" && jobs[0]!.spans).toHaveLength(2);
+    // The body is queued; the worker's normalisation with the ingest's clock gives the same two spans.
+    const job = jobs[0]!;
+    expect(job).toMatchObject({ signal: "traces", organizationId: "org-1", format: "json" });
+    expect("body" in job && Buffer.from(job.body, "base64").toString()).toBe(body);
+    const batch = "body" in job ? batchOfExport(job) : job;
+    expect(batch).toMatchObject({ signal: "traces", rejected: 0, receivedAtMs: job.receivedAtMs });
+    expect(batch.signal === "traces" && batch.spans).toHaveLength(2);
     await handler(queue)(request(body));
     expect(jobs[1]!.batchId).toBe(jobs[0]!.batchId);
   });

@@ -1,22 +1,19 @@
 import { createHash } from "node:crypto";
-import type { NormalizedSpan, RequestHistogramPoint, TelemetryIngestPayload } from "@switchyard/contracts";
 import {
-  decodeMetricsRequest,
-  decodeTraceRequest,
-  defaultNormalizeOptions,
   exportResponse,
   gunzipBody,
-  normalizeMetrics,
-  normalizeTraces,
+  normalizeExport,
   OtlpBodyTooLargeError,
   OtlpDecodeError,
   otlpFormatOf,
-  type OtlpFormat,
+  type NormalizedExport,
+  type Signal,
 } from "@switchyard/otlp";
+import type { OtlpExportJob } from "@switchyard/contracts";
 import type { Authenticate } from "./authenticate";
 import type { IngestQueue } from "./ingest-queue";
 
-export type Signal = "traces" | "metrics";
+export type { Signal };
 
 export interface IngestLimits {
   /** Largest body as sent (compressed or not). */
@@ -92,37 +89,6 @@ async function readBody(request: Request, maxBytes: number): Promise<Uint8Array>
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
-type Normalized =
-  | {
-      signal: "traces";
-      spans: NormalizedSpan[];
-      count: number;
-      ignored: 0;
-      rejected: number;
-      message: string;
-    }
-  | {
-      signal: "metrics";
-      points: RequestHistogramPoint[];
-      count: number;
-      ignored: number;
-      rejected: number;
-      message: string;
-    };
-
-function normalize(signal: Signal, body: Uint8Array, format: OtlpFormat, nowMs: number): Normalized {
-  const options = defaultNormalizeOptions(nowMs);
-  if (signal === "traces") {
-    const { spans, rejected, rejectionMessage } = normalizeTraces(decodeTraceRequest(body, format), options);
-    return { signal, spans, count: spans.length, ignored: 0, rejected, message: rejectionMessage };
-  }
-  const { points, ignored, rejected, rejectionMessage } = normalizeMetrics(
-    decodeMetricsRequest(body, format),
-    options,
-  );
-  return { signal, points, count: points.length, ignored, rejected, message: rejectionMessage };
-}
-
 /**
  * The OTLP/HTTP export endpoint for one signal. Answers fast: authenticate, check limits and backpressure,
  * decode and validate, enqueue, and return the OTLP response. A 2xx is only sent once the batch is stored
@@ -164,12 +130,13 @@ export function createOtlpHandler(signal: Signal, options: IngestHandlerOptions)
 
     const raw = await readBody(request, limits.maxBodyBytes);
     let body: Uint8Array;
-    let normalized: ReturnType<typeof normalize>;
+    let normalized: NormalizedExport;
+    const receivedAtMs = Date.now();
     try {
       body = encoding === "gzip" ? gunzipBody(raw, limits.maxDecompressedBytes) : raw;
       if (body.byteLength > limits.maxDecompressedBytes)
         throw new OtlpBodyTooLargeError(`the body is larger than ${limits.maxDecompressedBytes} bytes`);
-      normalized = normalize(signal, body, format, Date.now());
+      normalized = normalizeExport(signal, body, format, receivedAtMs);
     } catch (error) {
       if (error instanceof OtlpBodyTooLargeError) throw new HttpError(413, error.message);
       if (error instanceof OtlpDecodeError) throw new HttpError(400, error.message);
@@ -184,16 +151,15 @@ export function createOtlpHandler(signal: Signal, options: IngestHandlerOptions)
         .update("\0")
         .update(body)
         .digest("hex");
-      const base = {
+      // The body, not the normalised items, goes to the worker: it normalises again with the same clock.
+      const payload: OtlpExportJob = {
+        signal,
         organizationId: principal.organizationId,
         batchId,
-        receivedAtMs: Date.now(),
-        rejected: normalized.rejected,
+        receivedAtMs,
+        format,
+        body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("base64"),
       };
-      const payload: TelemetryIngestPayload =
-        normalized.signal === "traces"
-          ? { ...base, signal: "traces", spans: normalized.spans }
-          : { ...base, signal: "metrics", points: normalized.points, ignored: normalized.ignored };
       try {
         await options.queue.add(payload);
       } catch (error) {

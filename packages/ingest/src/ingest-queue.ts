@@ -1,11 +1,11 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { TelemetryIngestPayload } from "@switchyard/contracts";
+import type { TelemetryIngestJob } from "@switchyard/contracts";
 import { closeRedisConnection, createQueue, createRedisConnection } from "@switchyard/queue";
 
 /** Where accepted batches go. `add` resolves only once the job is stored in Redis. */
 export interface IngestQueue {
-  add(payload: TelemetryIngestPayload): Promise<void>;
+  add(payload: TelemetryIngestJob): Promise<void>;
   /** Jobs waiting to be written; cached briefly, so many uploads cost one Redis round trip. */
   depth(): Promise<number>;
   close(): Promise<void>;

@@ -23,3 +23,4 @@ export {
 } from "./normalize-metrics";
 export { rebucket } from "./rebucket";
 export { exportResponse, type PartialSuccess } from "./responses";
+export { normalizeExport, batchOfExport, type NormalizedExport, type Signal } from "./normalize-export";

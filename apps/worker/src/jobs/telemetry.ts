@@ -1,4 +1,5 @@
 import type { JobPayload } from "@switchyard/contracts";
+import { batchOfExport } from "@switchyard/otlp";
 import { applyRetention, updateServiceGraph, type WriteResult } from "@switchyard/telemetry-store";
 import type { JobContext } from "../registry";
 
@@ -11,7 +12,8 @@ export async function ingestTelemetry(
   payload: JobPayload<"telemetry.ingest">,
   { telemetryWriter, jobs, logger }: JobContext,
 ): Promise<WriteResult> {
-  const result = await telemetryWriter.write(payload);
+  // Exports are queued as their OTLP body and normalised here, with the ingest's clock.
+  const result = await telemetryWriter.write("body" in payload ? batchOfExport(payload) : payload);
   if (result.duplicate) logger.info({ batchId: payload.batchId }, "batch already written; skipped");
   if (result.errors > 0) await evaluateAlertsSoon(jobs, logger);
   if (result.dropped)
