@@ -4,12 +4,7 @@
  */
 import { hashPassword } from "better-auth/crypto";
 import { createDb } from "@switchyard/db";
-
-export const demoLogin = {
-  email: process.env.SWITCHYARD_DEMO_EMAIL ?? "admin@switchyard.local",
-  password: process.env.SWITCHYARD_DEMO_PASSWORD ?? "switchyard-demo-1",
-  organizationSlug: "demo",
-};
+import { demoLogin } from "./demo-login";
 
 const url = process.env.DATABASE_URL;
 if (!url) {

@@ -1,23 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { demoStack } from "../support/demo-stack";
 import { signInAsAdmin, signOut, uniqueEmail } from "../support/demo";
-
-/** Sends `count` GETs through a gateway (from the test process, not the browser) and counts orders v2. */
-async function canaryShare(gatewayUrl: string, count: number): Promise<number> {
-  let v2 = 0;
-  let sent = 0;
-  const worker = async () => {
-    while (sent < count) {
-      sent++;
-      const response = await fetch(`${gatewayUrl}/api/orders`);
-      await response.arrayBuffer();
-      expect(response.status).toBe(200);
-      if (response.headers.get("x-service-version") === "v2") v2++;
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  return v2 / count;
-}
+import { canaryShare, dragOrdersCanary, openEdgeTraffic } from "../support/traffic";
 
 async function joinAs(page: Page, role: "operator" | "viewer") {
   const email = uniqueEmail(role);
@@ -39,14 +23,6 @@ async function joinAs(page: Page, role: "operator" | "viewer") {
   return email;
 }
 
-async function openEdgeTraffic(page: Page) {
-  await page.getByRole("link", { name: "Traffic" }).click();
-  const picker = page.getByLabel("Gateway group");
-  await expect(picker.or(page.getByRole("heading", { name: /^Revision \d+$/ })).first()).toBeVisible();
-  if ((await picker.count()) > 0) await picker.selectOption({ label: "edge" });
-  await expect(page.getByLabel("Canary share of orders")).toBeVisible();
-}
-
 test("an operator moves the orders canary to 30%, both gateways apply it, traffic follows, and a revert undoes it", async ({
   page,
 }) => {
@@ -56,16 +32,8 @@ test("an operator moves the orders canary to 30%, both gateways apply it, traffi
   await joinAs(page, "operator");
   await openEdgeTraffic(page);
 
-  // Drag the thumb from 0% to 30% of the track; the change is sent once, on release.
-  const slider = page.getByLabel("Canary share of orders");
-  const box = (await slider.boundingBox())!;
-  const thumb = 8; // half of Chromium's range thumb
-  const xAt = (percent: number) => box.x + thumb + (percent / 100) * (box.width - 2 * thumb);
-  await page.mouse.move(xAt(0), box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(xAt(30), box.y + box.height / 2, { steps: 10 });
-  await page.mouse.up();
-  await expect(page.getByTestId("canary-value-orders")).toContainText("30%");
+  // The change is sent once, on release.
+  await dragOrdersCanary(page, 30);
   await expect(page.getByTestId("propagation").first()).toContainText("applied on 2/2 agents in", {
     timeout: 15_000,
   });

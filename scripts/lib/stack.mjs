@@ -1,7 +1,7 @@
-// Shared by `npm run up` and the test command: installing dependencies, finding Postgres and Redis,
-// preparing the database, and running child processes that stop together. Node built-ins only, because
-// this runs before `npm ci` on a fresh clone.
-import { spawn, spawnSync } from "node:child_process";
+// Shared by `npm run up` and the test command: installing dependencies, finding Postgres and Redis, and
+// creating the database. Node built-ins only, because this runs before `npm install` on a fresh clone; the
+// stack itself starts in scripts/stack/start.ts.
+import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -140,91 +140,9 @@ export async function ensureDatabaseExists(databaseUrl) {
   }
 }
 
-/** Generates the Prisma client, applies migrations and seeds the demo data. */
-export function prepareDatabase(databaseUrl) {
-  run("node", ["scripts/prisma-generate.mjs"]);
-  run("npx", ["tsx", "packages/db/src/migrate-cli.ts"], { env: { DATABASE_URL: databaseUrl } });
-  run("npx", ["tsx", "prisma/seed.ts"], { env: { DATABASE_URL: databaseUrl } });
-}
-
 export async function freePort(preferred) {
   for (let port = preferred; port < preferred + 50; port++) {
     if (!(await canConnect("127.0.0.1", port, 300))) return port;
   }
   fail(`No free port between ${preferred} and ${preferred + 49}.`);
-}
-
-export async function waitForHttp(url, { timeoutMs, isAlive }) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive()) return false;
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return true;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return false;
-}
-
-/** The Next.js CLI, run by node directly: a wrapper such as npx may not pass signals on to the server. */
-export const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-
-function signalGroup(child, signal) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/**
- * Child processes that live and die together: when one exits on its own, or on Ctrl-C / SIGTERM, all are
- * stopped (SIGTERM, then SIGKILL after a grace period) and `onExit` runs once.
- */
-export function processGroup({ onExit }) {
-  const children = [];
-  let stopping = false;
-
-  async function stopAll(code, reason) {
-    if (stopping) return;
-    stopping = true;
-    if (reason) log(reason);
-    for (const child of children) signalGroup(child, "SIGTERM");
-    const deadline = Date.now() + 10_000;
-    while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    for (const child of children) signalGroup(child, "SIGKILL");
-    await onExit?.(code);
-    process.exit(code);
-  }
-
-  process.on("SIGINT", () => stopAll(0, "stopping…"));
-  process.on("SIGTERM", () => stopAll(0, "stopping…"));
-
-  return {
-    start(name, command, args, options = {}) {
-      // Each child leads its own process group so that stopping it also stops whatever it spawned.
-      const child = spawn(command, args, {
-        cwd: root,
-        detached: true,
-        stdio: ["ignore", "inherit", "inherit"],
-        ...options,
-        env: { ...process.env, ...options.env },
-      });
-      child.name = name;
-      child.on("exit", (code, signal) => {
-        if (!stopping)
-          stopAll(1, `${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything.`);
-      });
-      children.push(child);
-      return child;
-    },
-    stopAll,
-    isAlive: (child) => child.exitCode === null && child.signalCode === null,
-  };
 }

@@ -6,7 +6,7 @@ import type { ShopInstance } from "./supervisor";
  * v2. Used by the demo command and the end-to-end tests, so both exercise the same routes.
  */
 export function demoGatewayConfig(
-  instances: readonly ShopInstance[],
+  instances: ReadonlyArray<Pick<ShopInstance, "id" | "service" | "version" | "url">>,
   options: { canaryPercent?: number } = {},
 ) {
   const targets = (service: string) =>

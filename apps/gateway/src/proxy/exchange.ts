@@ -552,7 +552,9 @@ export class ProxyExchange implements PickRequest, Dispatcher.DispatchHandler {
   private finish(): void {
     if (this.phase === Phase.Done) return;
     this.phase = Phase.Done;
-    const onSocket = (this.req.socket as ClientSocket)[kExchanges];
+    // Node detaches the socket from a request whose connection is gone by now (null, not undefined): a
+    // throw here would reach undici as an upstream error after the answer was sent.
+    const onSocket = (this.req.socket as ClientSocket | null)?.[kExchanges];
     if (onSocket !== undefined) {
       const index = onSocket.indexOf(this);
       if (index >= 0) onSocket.splice(index, 1);

@@ -1,0 +1,40 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Sends `count` GETs to /api/orders through a gateway (from the test process, not the browser); the v2 share. */
+export async function canaryShare(gatewayUrl: string, count: number): Promise<number> {
+  let v2 = 0;
+  let sent = 0;
+  const worker = async () => {
+    while (sent < count) {
+      sent++;
+      const response = await fetch(`${gatewayUrl}/api/orders`);
+      const body = await response.text();
+      expect(response.status, `${gatewayUrl}/api/orders answered ${body}`).toBe(200);
+      if (response.headers.get("x-service-version") === "v2") v2++;
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return v2 / count;
+}
+
+/** Opens the Traffic page on the demo's "edge" group (other tests may have made groups: then it picks). */
+export async function openEdgeTraffic(page: Page) {
+  await page.getByRole("link", { name: "Traffic" }).click();
+  const picker = page.getByLabel("Gateway group");
+  await expect(picker.or(page.getByRole("heading", { name: /^Revision \d+$/ })).first()).toBeVisible();
+  if ((await picker.count()) > 0) await picker.selectOption({ label: "edge" });
+  await expect(page.getByLabel("Canary share of orders")).toBeVisible();
+}
+
+/** Drags the orders canary thumb from 0% to `percent` of the track with the mouse; it is sent on release. */
+export async function dragOrdersCanary(page: Page, percent: number) {
+  const slider = page.getByLabel("Canary share of orders");
+  const box = (await slider.boundingBox())!;
+  const thumb = 8; // half of Chromium's range thumb
+  const xAt = (value: number) => box.x + thumb + (value / 100) * (box.width - 2 * thumb);
+  await page.mouse.move(xAt(0), box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(xAt(percent), box.y + box.height / 2, { steps: 10 });
+  await page.mouse.up();
+  await expect(page.getByTestId("canary-value-orders")).toContainText(`${percent}%`);
+}
