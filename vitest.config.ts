@@ -8,7 +8,8 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["apps/*/src/**/*.test.ts", "packages/*/src/**/*.test.ts"],
+          // docker/: the compose file's checks (no Docker engine runs where the tests do).
+          include: ["apps/*/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "docker/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
           environment: "node",
         },

@@ -50,6 +50,8 @@ RUN --mount=type=cache,target=/root/.npm \
 FROM build AS migrate
 ENV NODE_ENV=production \
     PATH=/repo/node_modules/.bin:$PATH
+# Where the demo setup writes the gateways' tokens; a volume mounted here starts with this owner.
+RUN mkdir -p /run/switchyard && chown node:node /run/switchyard
 USER node
 CMD ["sh", "-c", "tsx packages/db/src/migrate-cli.ts && tsx prisma/seed.ts"]
 

@@ -1,9 +1,11 @@
 /**
- * Demo data: the "demo" organization and its admin. Safe to run again: it updates what is there.
+ * Demo data: the "demo" organization, its admin and its alerting (demo-alerting.ts). Safe to run again: it
+ * updates what is there.
  * The password is hashed by better-auth's own hasher so the account signs in like any other.
  */
 import { hashPassword } from "better-auth/crypto";
 import { createDb } from "@switchyard/db";
+import { seedDemoAlerting } from "./demo-alerting";
 import { demoLogin } from "./demo-login";
 
 const url = process.env.DATABASE_URL;
@@ -15,7 +17,7 @@ const db = createDb(url);
 
 try {
   const passwordHash = await hashPassword(demoLogin.password);
-  await db.$transaction(async (tx) => {
+  const alerting = await db.$transaction(async (tx) => {
     const user = await tx.user.upsert({
       where: { email: demoLogin.email },
       update: {},
@@ -44,8 +46,12 @@ try {
       update: { role: "owner" },
       create: { id: "demo-admin-member", organizationId: organization.id, userId: user.id, role: "owner" },
     });
+    return seedDemoAlerting(tx, organization.id);
   });
-  console.warn(`seeded organization "${demoLogin.organizationSlug}" with ${demoLogin.email}`);
+  console.warn(
+    `seeded organization "${demoLogin.organizationSlug}" with ${demoLogin.email}, the orders error-rate rule` +
+      (alerting.channel ? ` and the Slack channel ${alerting.channel}` : ""),
+  );
 } finally {
   await db.$disconnect();
 }

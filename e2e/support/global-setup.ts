@@ -70,6 +70,8 @@ export default async function globalSetup() {
       webPort: e2ePort,
       ports: "ephemeral",
       trafficRps: 5,
+      // The suite waits for the alert to fire and resolve: a shorter window and hold than the demo's.
+      alertTiming: { windowSeconds: 20, forSeconds: 10 },
       logLevel: "warn",
       log: (process, line) => log.write(`${process.padEnd(17)}│ ${line}\n`),
       onFailure: (reason) => console.error(`[e2e stack] ${reason} (log: ${logFile})`),

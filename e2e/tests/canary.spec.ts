@@ -26,6 +26,9 @@ async function joinAs(page: Page, role: "operator" | "viewer") {
 test("an operator moves the orders canary to 30%, both gateways apply it, traffic follows, and a revert undoes it", async ({
   page,
 }) => {
+  // 2 500 requests through the gateways while the stack's own traffic runs: more than the default minute on a
+  // busy machine.
+  test.setTimeout(120_000);
   const { gateways } = demoStack();
   expect(await canaryShare(gateways[0]!.url, 200)).toBe(0);
 

@@ -70,7 +70,9 @@ test("mission: live numbers, both gateways on the map, a 25% canary applied ever
   await test.step("drag the orders canary to 25%: applied on 2/2 agents, and traffic splits about 25/75", async () => {
     expect(await canaryShare(stack.gateways[0]!.url, 100)).toBe(0);
     await openEdgeTraffic(page);
+    const before = await latestRevision(page);
     await dragOrdersCanary(page, 25);
+    await expect(page.getByRole("heading", { name: `Revision ${before + 1}` })).toBeVisible();
     await expect(page.getByTestId("propagation").first()).toContainText("applied on 2/2 agents in", {
       timeout: 15_000,
     });

@@ -46,6 +46,8 @@ export interface StackOptions {
    * free port otherwise; `ephemeral`: any free port everywhere (tests).
    */
   ports: "preferred" | "ephemeral";
+  /** The demo error-rate rule's window and hold; default the seed's (30 s over, held 60 s). */
+  alertTiming?: { windowSeconds: number; forSeconds: number };
   /** Requests per second the traffic generator sends through each gateway. */
   trafficRps: number;
   logLevel?: string;
@@ -194,7 +196,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const slackReceiverUrl = String((await readyOf(receiver)).url);
     const slackWebhookUrl = `${slackReceiverUrl}/services/demo`;
 
-    const dbEnv = { DATABASE_URL: options.databaseUrl, SWITCHYARD_DEMO_SLACK_WEBHOOK_URL: slackWebhookUrl };
+    const dbEnv = {
+      DATABASE_URL: options.databaseUrl,
+      // The seed points the demo Slack channel at the receiver, encrypted with the secret web and worker use.
+      SWITCHYARD_DEMO_SLACK_WEBHOOK_URL: slackWebhookUrl,
+      BETTER_AUTH_SECRET: options.authSecret,
+      ...(options.alertTiming
+        ? {
+            SWITCHYARD_DEMO_ALERT_WINDOW_SECONDS: String(options.alertTiming.windowSeconds),
+            SWITCHYARD_DEMO_ALERT_FOR_SECONDS: String(options.alertTiming.forSeconds),
+          }
+        : {}),
+    };
     const tsx = ["--import", "tsx"];
     await runOnce("migrate", [...tsx, "packages/db/src/migrate-cli.ts"], dbEnv, options.log);
     await runOnce("seed", [...tsx, "prisma/seed.ts"], dbEnv, options.log);

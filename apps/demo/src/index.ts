@@ -7,7 +7,7 @@ export {
   type InstanceState,
   type ExitInfo,
 } from "./supervisor";
-export { DEFAULT_SHOP_PORTS, type ShopPorts } from "./shop/topology";
+export { DEFAULT_SHOP_PORTS, planInstances, resolveShopConfig, type ShopPorts } from "./shop/topology";
 export { runTraffic, type TrafficOptions } from "./traffic/runner";
 export { TRAFFIC_LIMITS } from "./traffic/options";
 export { TRAFFIC_MIX, planRequests, type PlannedRequest, type RequestKind } from "./traffic/mix";

@@ -1,30 +1,12 @@
 // A local stand-in for a Slack incoming webhook: `slack-receiver --port 4400`. POST /services/... answers like
 // Slack and records the message; GET /messages lists them.
 import { once } from "node:events";
-import { z } from "zod";
-import { integerFlag, parseFlags, runCli } from "./cli";
-import { listenHost } from "./service/flags";
+import { runCli } from "./cli";
+import { parseReceiverFlags, RECEIVER_USAGE } from "./slack-receiver/flags";
 import { createSlackReceiver } from "./slack-receiver/receiver";
 
-const USAGE = `usage: slack-receiver [options]
-
-  --port N          port to listen on (default 4400); 0 = any free port
-  --host ADDRESS    address to listen on (default 127.0.0.1)
-
-Point a Slack notification channel at http://HOST:PORT/services/demo. Prints one JSON line
-({"event":"slack-receiver.ready","url":...}) once it listens. Ctrl-C stops it.`;
-
-const flagsSchema = z.object({
-  port: integerFlag(0, 65_535).default(4400),
-  host: listenHost.default("127.0.0.1"),
-});
-
 async function main(): Promise<void> {
-  const flags = parseFlags(
-    process.argv.slice(2),
-    { port: { type: "string" }, host: { type: "string" } },
-    flagsSchema,
-  );
+  const flags = parseReceiverFlags(process.argv.slice(2));
   const { server } = createSlackReceiver();
   server.listen(flags.port, flags.host);
   await once(server, "listening");
@@ -39,4 +21,4 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
-runCli(main, USAGE);
+runCli(main, RECEIVER_USAGE);
