@@ -35,6 +35,11 @@ describe("demoGatewayConfig", () => {
     const parsed = parseGatewayConfig(config);
     expect(parsed.ok).toBe(true);
     expect(config.services.orders.split.canaryPercent).toBe(25);
+    // A 30% error rate on the canary stays visible: neither ejection nor the breaker hides it.
+    if (!parsed.ok) return;
+    const orders = parsed.config.services.orders!;
+    expect(orders.healthCheck.passive.maxFailures).toBeGreaterThan(3);
+    expect(orders.circuitBreaker.errorRatio).toBeGreaterThan(0.3);
     expect(config.routes.map((r) => r.match.pathPrefix)).toEqual([
       "/api/users",
       "/api/products",

@@ -28,6 +28,12 @@ export function demoGatewayConfig(
         targets: targets("orders"),
         strategy: "round_robin",
         split: { stableVersion: "v1", canaryVersion: "v2", canaryPercent: options.canaryPercent ?? 0 },
+        // The demo injects errors into a share of the canary's requests (30%) to show the error-rate alert
+        // and a rollback. Ejecting a replica after 3 failures in 10 s, or opening its breaker at a 30% error
+        // ratio (the defaults), would take the canary out of the split and hide exactly that; a replica that
+        // fails every request is still ejected within seconds.
+        healthCheck: { passive: { maxFailures: 10 } },
+        circuitBreaker: { consecutiveFailures: 10, errorRatio: 0.6 },
       },
     },
   };
