@@ -120,7 +120,7 @@ ${gatewayLines}
     try: curl ${info.gateways[0].url}/api/orders/ord_9001
 
   Slack receiver  ${info.slackWebhookUrl}   (what it received: ${info.slackReceiverUrl}/messages)
-  Fault injection  curl -X PUT -H 'content-type: application/json' -d '{"errorRate":0.3}' ${info.shop.find((i) => i.id === "orders-v2-1").url}/admin/faults
+  Fault injection  curl -X PUT -H 'content-type: application/json' -d '{"errorRate":0.3}' ${info.instances.find((i) => i.id === "orders-v2-1").url}/admin/faults
 
   Press Ctrl-C to stop.
 `);

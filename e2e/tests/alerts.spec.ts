@@ -22,6 +22,9 @@ function driveOrders(gatewayUrl: string) {
   };
 }
 
+/** This test's own rule, beside the demo seed's "Orders error rate". */
+const RULE = "Orders errors (e2e)";
+
 test("a Slack channel, a test message, an error-rate rule that fires on injected errors, acknowledged", async ({
   page,
 }) => {
@@ -38,7 +41,8 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
 
     await test.step("create a Slack channel: the URL is shown masked", async () => {
       await page.goto("/o/demo/alerts/channels");
-      await expect(page.getByText("No notification channels yet")).toBeVisible();
+      // The demo seed's channel, pointing at the stack's own receiver, is there already.
+      await expect(page.locator('tr[data-channel="Demo Slack"]')).toBeVisible();
       const form = page.getByRole("form", { name: "New Slack channel" });
       await form.getByLabel("Channel name").fill("e2e-alerts");
       await form.getByLabel("Webhook URL").fill("not a url");
@@ -67,11 +71,12 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
 
     await test.step("create an error-rate rule on orders with a 30 s window, validated as typed", async () => {
       await page.goto("/o/demo/alerts/rules");
-      await expect(page.getByText("No alert rules yet")).toBeVisible();
+      // The demo seed's rule (orders, > 5 %) is there already; this test adds its own next to it.
+      await expect(page.locator('tr[data-rule="Orders error rate"]')).toBeVisible();
       await page.getByRole("button", { name: "New rule" }).click();
       const form = page.getByRole("form", { name: "New alert rule" });
       await form.getByRole("button", { name: "High error rate" }).click();
-      await form.getByLabel("Rule name").fill("Orders error rate");
+      await form.getByLabel("Rule name").fill(RULE);
       await form.getByLabel("Service").fill("orders");
       await form.getByLabel("Threshold (ratio)").fill("2");
       await form.getByLabel("Threshold (ratio)").blur();
@@ -84,7 +89,7 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
       await form.getByLabel("For (s)").fill("0");
       await form.getByLabel("e2e-alerts").check();
       await form.getByRole("button", { name: "Create rule" }).click();
-      const row = page.locator('tr[data-rule="Orders error rate"]');
+      const row = page.locator(`tr[data-rule="${RULE}"]`);
       await expect(row).toContainText("Error rate > 20 % over 30 s");
       await expect(row).toContainText("orders");
       await expect(row).toContainText("e2e-alerts");
@@ -95,7 +100,7 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
       await expect(page.getByTestId("no-open-incidents")).toContainText("Nothing is firing");
       for (const instance of orders) await setFaults(instance.url, { errorRate: 0.8, errorStatus: 500 });
       traffic.stop = driveOrders(stack.gateways[0]!.url);
-      const incident = page.locator("tr[data-incident]", { hasText: "Orders error rate" });
+      const incident = page.locator("tr[data-incident]", { hasText: RULE });
       await expect(incident).toBeVisible({ timeout: 75_000 });
       await expect(incident).toContainText("orders");
       await expect(incident).toContainText("critical");
@@ -103,7 +108,7 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
       await expect(incident.locator('[data-field="acknowledged"]')).toHaveText("not yet");
       // The rule notifies the channel: the firing message reaches the receiver after the test message.
       await expect
-        .poll(() => receiver.requests.filter((r) => r.body.text.includes("Orders error rate")).length, {
+        .poll(() => receiver.requests.filter((r) => r.body.text.includes(RULE)).length, {
           timeout: 30_000,
         })
         .toBe(1);
@@ -111,7 +116,7 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
     });
 
     await test.step("acknowledge it: the timeline and the list say who", async () => {
-      await page.locator("tr[data-incident]").getByRole("link", { name: "Orders error rate" }).click();
+      await page.locator("tr[data-incident]").getByRole("link", { name: RULE }).click();
       await expect(page.getByTestId("incident-timeline")).toContainText("firing");
       await page.getByRole("button", { name: "Acknowledge" }).click();
       await expect(page.getByTestId("incident-acknowledged")).toContainText("by Demo Admin");
@@ -119,9 +124,7 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
       await page.screenshot({ path: "test-results/screenshots/alerts-incident.png", fullPage: true });
       await page.getByRole("link", { name: "Incidents" }).click();
       await expect(
-        page
-          .locator("tr[data-incident]", { hasText: "Orders error rate" })
-          .locator('[data-field="acknowledged"]'),
+        page.locator("tr[data-incident]", { hasText: RULE }).locator('[data-field="acknowledged"]'),
       ).toHaveText("Demo Admin");
     });
   } finally {
@@ -133,6 +136,6 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
   // Later tests share the shop: the rule goes away with the faults.
   await page.goto("/o/demo/alerts/rules");
   page.once("dialog", (dialog) => void dialog.accept());
-  await page.locator('tr[data-rule="Orders error rate"]').getByRole("button", { name: "Delete" }).click();
-  await expect(page.getByText("No alert rules yet")).toBeVisible();
+  await page.locator(`tr[data-rule="${RULE}"]`).getByRole("button", { name: "Delete" }).click();
+  await expect(page.locator(`tr[data-rule="${RULE}"]`)).toHaveCount(0);
 });

@@ -38,8 +38,9 @@ interface SlackMessage {
   };
 }
 
-async function slackMessages(receiverUrl: string): Promise<SlackMessage[]> {
-  const response = await fetch(`${receiverUrl}/messages`);
+/** What the stack's Slack receiver got, oldest first; only messages after `after` when given. */
+async function slackMessages(receiverUrl: string, after = 0): Promise<SlackMessage[]> {
+  const response = await fetch(`${receiverUrl}/messages?after=${after}`);
   return ((await response.json()) as { messages: SlackMessage[] }).messages;
 }
 
@@ -79,7 +80,7 @@ test("mission: live numbers, the map, a 25% canary everywhere, its errors alert 
   // The alert needs its window and hold to pass twice (firing, then resolved), on a busy machine.
   test.setTimeout(480_000);
   const stack = demoStack();
-  const canaryReplicas = stack.shop.filter(
+  const canaryReplicas = stack.instances.filter(
     (instance) => instance.service === "orders" && instance.version === "v2",
   );
   const traffic = new AbortController();
@@ -142,6 +143,13 @@ test("mission: live numbers, the map, a 25% canary everywhere, its errors alert 
     });
 
     await test.step("30% errors in orders v2: the error-rate alert reaches Slack, naming orders and the canary", async () => {
+      // An earlier test may have fired this rule too: start from a resolved state and count only newer messages.
+      await expect
+        .poll(async () => (await slackMessages(stack.slackReceiverUrl)).filter(isFiring).length, {
+          timeout: 120_000,
+        })
+        .toBe((await slackMessages(stack.slackReceiverUrl)).filter(isResolved).length);
+      const before = (await slackMessages(stack.slackReceiverUrl)).at(-1)?.id ?? 0;
       for (const instance of canaryReplicas) await setFaults(instance.url, { errorRate: 0.3, seed: 7 });
       // On top of the generators: enough orders requests that 7.5% errors (30% of the 25% canary) is clearly
       // above the rule's 5% in every 20-second window.
@@ -151,7 +159,7 @@ test("mission: live numbers, the map, a 25% canary everywhere, its errors alert 
       );
       let found: SlackMessage | undefined;
       await expect
-        .poll(async () => (found = (await slackMessages(stack.slackReceiverUrl)).find(isFiring)), {
+        .poll(async () => (found = (await slackMessages(stack.slackReceiverUrl, before)).find(isFiring)), {
           timeout: 180_000,
         })
         .toBeDefined();
@@ -188,7 +196,7 @@ test("mission: live numbers, the map, a 25% canary everywhere, its errors alert 
 
     await test.step("the resolved message arrives", async () => {
       await expect
-        .poll(async () => (await slackMessages(stack.slackReceiverUrl)).some(isResolved), {
+        .poll(async () => (await slackMessages(stack.slackReceiverUrl, firing.id)).some(isResolved), {
           timeout: 180_000,
         })
         .toBe(true);

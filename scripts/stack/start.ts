@@ -68,7 +68,8 @@ export interface StackInfo {
   gateways: Array<{ name: string; url: string; adminUrl: string; pid: number }>;
   slackReceiverUrl: string;
   slackWebhookUrl: string;
-  shop: Array<Pick<ShopInstance, "id" | "service" | "version" | "url">>;
+  /** Every shop replica, e.g. for fault injection through its admin endpoint. */
+  instances: Array<Pick<ShopInstance, "id" | "service" | "version" | "url">>;
 }
 
 export interface RunningStack {
@@ -232,7 +233,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       readyWhen: (line) => line.event === "shop.ready",
       stopOrder: 2,
     });
-    const instances = (await readyOf(shop)).instances as StackInfo["shop"];
+    const instances = (await readyOf(shop)).instances as StackInfo["instances"];
 
     const { groupId } = await ensureDemoRoutes(db, organization.id, instances);
     const tokens = await ensureAgentTokens(db, organization.id, groupId, options.stateDir);
@@ -346,7 +347,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         gateways,
         slackReceiverUrl,
         slackWebhookUrl,
-        shop: instances.map(({ id, service, version, url }) => ({ id, service, version, url })),
+        instances: instances.map(({ id, service, version, url }) => ({ id, service, version, url })),
       },
       processes: () => started.map((managed) => ({ name: managed.name, pid: managed.pid })),
       stop,
