@@ -22,6 +22,29 @@ function driveOrders(gatewayUrl: string) {
   };
 }
 
+/**
+ * The gateways' breakers and passive ejection took the failing v1 replicas out (so v2 served orders even
+ * at a 0 % canary); later specs need the shop as it was. Bounded: each gateway must answer 20 orders
+ * requests in a row with 200 from v1 within 90 s.
+ */
+async function waitForOrdersRecovered(gatewayUrls: string[]) {
+  const deadline = Date.now() + 90_000;
+  for (const gatewayUrl of gatewayUrls) {
+    let inARow = 0;
+    while (inARow < 20) {
+      if (Date.now() > deadline)
+        throw new Error(`orders v1 did not recover behind ${gatewayUrl} within 90 s`);
+      const response = await fetch(`${gatewayUrl}/api/orders`).catch(() => null);
+      await response?.arrayBuffer();
+      if (response?.status === 200 && response.headers.get("x-service-version") === "v1") inARow++;
+      else {
+        inARow = 0;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  }
+}
+
 /** This test's own rule, beside the demo seed's "Orders error rate". */
 const RULE = "Orders errors (e2e)";
 
@@ -113,6 +136,9 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
         })
         .toBe(1);
       await page.screenshot({ path: "test-results/screenshots/alerts-firing.png", fullPage: true });
+      // Seen: the shop can recover while the incident is acknowledged.
+      await traffic.stop();
+      await Promise.all(orders.map((instance) => clearFaults(instance.url)));
     });
 
     await test.step("acknowledge it: the timeline and the list say who", async () => {
@@ -133,9 +159,10 @@ test("a Slack channel, a test message, an error-rate rule that fires on injected
     await receiver.close();
   }
 
-  // Later tests share the shop: the rule goes away with the faults.
+  // Later tests share the shop: the rule goes away, and orders serves again through both gateways.
   await page.goto("/o/demo/alerts/rules");
   page.once("dialog", (dialog) => void dialog.accept());
   await page.locator(`tr[data-rule="${RULE}"]`).getByRole("button", { name: "Delete" }).click();
   await expect(page.locator(`tr[data-rule="${RULE}"]`)).toHaveCount(0);
+  await waitForOrdersRecovered(stack.gateways.map((gateway) => gateway.url));
 });
