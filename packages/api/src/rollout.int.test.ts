@@ -329,7 +329,7 @@ describe("rollout checks", () => {
     expect(outcome).toMatchObject({
       outcome: "rollback",
       reason:
-        "Canary error rate 30.0% (12 of 40) is 29.0 points above stable's 1.0% (3 of 300); the plan allows 1 points.",
+        "Canary error rate 30.0% (12 of 40) is 29.0 points above stable's 1.0% (3 of 300); the plan allows 1 point.",
     });
     expect(await canary()).toMatchObject({ percent: 0 });
     const rolledBack = await testDb.db.rolloutEvent.findFirstOrThrow({

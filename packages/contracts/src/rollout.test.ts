@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { DEFAULT_ROLLOUT_PLAN, rolloutPlanSchema, startRolloutInput } from "./rollout";
+import {
+  DEFAULT_ROLLOUT_PLAN,
+  rolloutPlanFormSchema,
+  rolloutPlanSchema,
+  rolloutPlanToForm,
+  startRolloutInput,
+} from "./rollout";
 
 const fieldErrors = (input: unknown) => {
   const result = startRolloutInput.safeParse(input);
@@ -49,5 +55,29 @@ describe("rollout plan", () => {
       maxP99Ratio: ["At least 1x stable's p99"],
       p99SlackMs: ["At least 0 ms"],
     });
+  });
+});
+
+describe("rollout plan editor", () => {
+  const form = rolloutPlanToForm(DEFAULT_ROLLOUT_PLAN);
+  const errors = (changes: Partial<typeof form>) => {
+    const result = rolloutPlanFormSchema.safeParse({ ...form, ...changes });
+    return result.success ? {} : z.flattenError(result.error).fieldErrors;
+  };
+
+  it("round-trips the defaults through the text fields and reads steps written with arrows or percent signs", () => {
+    expect(form.steps).toBe("5, 25, 50, 100");
+    expect(rolloutPlanFormSchema.parse(form)).toEqual(DEFAULT_ROLLOUT_PLAN);
+    expect(rolloutPlanFormSchema.parse({ ...form, steps: "10% -> 50% -> 100%" }).steps).toEqual([
+      10, 50, 100,
+    ]);
+  });
+
+  it("judges typed text with the plan's rules, per field", () => {
+    expect(errors({ steps: "5, 2, 100" })).toEqual({ steps: ["Steps must increase: 2% comes after 5%"] });
+    expect(errors({ steps: "5, x, 100" }).steps).toEqual(["Each step is a percentage"]);
+    expect(errors({ stepSeconds: "" })).toEqual({ stepSeconds: ["Required"] });
+    expect(errors({ stepSeconds: "soon" })).toEqual({ stepSeconds: ["Enter a number"] });
+    expect(errors({ maxP99Ratio: "0.9" })).toEqual({ maxP99Ratio: ["At least 1x stable's p99"] });
   });
 });

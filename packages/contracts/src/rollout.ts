@@ -7,14 +7,14 @@ import { z } from "zod";
  */
 
 /** The design brief's plan: 5% -> 25% -> 50% -> 100%, promoted while the canary stays within thresholds. */
-export const DEFAULT_ROLLOUT_PLAN = {
+export const DEFAULT_ROLLOUT_PLAN: RolloutPlan = {
   steps: [5, 25, 50, 100],
   stepSeconds: 300,
   minRequests: 100,
   maxErrorRateIncreasePct: 1,
   maxP99Ratio: 1.5,
   p99SlackMs: 50,
-} as const;
+};
 
 /**
  * Gateways export their metrics every few seconds (10 s by default); a shorter step would decide on data
@@ -77,6 +77,47 @@ export const rolloutPlanShape = {
 
 export const rolloutPlanSchema = z.object(rolloutPlanShape);
 export type RolloutPlan = z.infer<typeof rolloutPlanSchema>;
+
+/** A text field holding a number, judged by the plan's own rule for that field once it is one. */
+const numberText = (schema: z.ZodNumber) =>
+  z
+    .string()
+    .trim()
+    .min(1, "Required")
+    .pipe(z.coerce.number<string>({ error: "Enter a number" }).pipe(schema));
+
+/**
+ * The plan editor's fields as people type them (text), validated with the same rules as the plan:
+ * steps are written "5, 25, 50, 100" (commas, spaces, arrows and % signs all separate).
+ */
+export const rolloutPlanFormSchema = z.object({
+  steps: z
+    .string()
+    .transform((text) =>
+      text
+        .split(/[\s,;>%-]+/)
+        .filter(Boolean)
+        .map(Number),
+    )
+    .pipe(stepsSchema),
+  stepSeconds: numberText(rolloutPlanShape.stepSeconds),
+  minRequests: numberText(rolloutPlanShape.minRequests),
+  maxErrorRateIncreasePct: numberText(rolloutPlanShape.maxErrorRateIncreasePct),
+  maxP99Ratio: numberText(rolloutPlanShape.maxP99Ratio),
+  p99SlackMs: numberText(rolloutPlanShape.p99SlackMs),
+});
+
+/** A plan as the editor's text fields. */
+export function rolloutPlanToForm(plan: RolloutPlan): Record<keyof RolloutPlan, string> {
+  return {
+    steps: plan.steps.join(", "),
+    stepSeconds: String(plan.stepSeconds),
+    minRequests: String(plan.minRequests),
+    maxErrorRateIncreasePct: String(plan.maxErrorRateIncreasePct),
+    maxP99Ratio: String(plan.maxP99Ratio),
+    p99SlackMs: String(plan.p99SlackMs),
+  };
+}
 
 const idSchema = z.string().trim().min(1, "Required").max(64, "Too long");
 

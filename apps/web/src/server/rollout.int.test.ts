@@ -224,7 +224,7 @@ describe("automated rollout through a real gateway", () => {
       const rollback = run.events.at(-1)!;
       expect(rollback).toMatchObject({ kind: "rolled_back", percent: 0, actorLabel: "rollout of orders" });
       expect(rollback.reason).toMatch(
-        /^Canary error rate \d+\.\d% \(\d+ of \d+\) is \d+\.\d points above stable's 0\.0% \(0 of \d+\); the plan allows 1 points\.$/,
+        /^Canary error rate \d+\.\d% \(\d+ of \d+\) is \d+\.\d points above stable's 0\.0% \(0 of \d+\); the plan allows 1 point\.$/,
       );
       expect(rollback.numbers!.canary.errors).toBeGreaterThan(0);
       expect(rollback.numbers!.canary.requests).toBeGreaterThanOrEqual(plan.minRequests);

@@ -97,9 +97,7 @@ export const rolloutRouter = createTRPCRouter({
     const parsedPlan = rolloutPlanSchema.safeParse(saved?.plan);
     return {
       defaults: DEFAULT_ROLLOUT_PLAN,
-      plan: parsedPlan.success
-        ? parsedPlan.data
-        : { ...DEFAULT_ROLLOUT_PLAN, steps: [...DEFAULT_ROLLOUT_PLAN.steps] },
+      plan: parsedPlan.success ? parsedPlan.data : DEFAULT_ROLLOUT_PLAN,
       planSaved: parsedPlan.success,
       runs: runs.map((run) => {
         const plan = rolloutPlanSchema.parse(run.plan);

@@ -57,7 +57,7 @@ describe("decideStep", () => {
     expect(decision).toEqual({
       action: "rollback",
       reason:
-        "Canary error rate 12.0% (24 of 200) is 11.5 points above stable's 0.5% (20 of 4000); the plan allows 1 points.",
+        "Canary error rate 12.0% (24 of 200) is 11.5 points above stable's 0.5% (20 of 4000); the plan allows 1 point.",
     });
   });
 

@@ -15,6 +15,8 @@ export type StepDecision =
   | { action: "hold"; reason: string };
 
 const percent = (rate: number) => `${(rate * 100).toFixed(rate > 0 && rate < 0.001 ? 3 : 1)}%`;
+/** "1 point", "2.5 points". */
+export const points = (value: number) => `${value} ${value === 1 ? "point" : "points"}`;
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 
 function describe(side: VersionWindow): string {
@@ -35,7 +37,7 @@ export function findBreach(plan: RolloutPlan, numbers: StepNumbers): string | nu
     return (
       `Canary error rate ${percent(canary.errorRate)} (${canary.errors} of ${canary.requests}) is ` +
       `${increasePoints.toFixed(1)} points above stable's ${percent(stable.errorRate)} ` +
-      `(${stable.errors} of ${stable.requests}); the plan allows ${plan.maxErrorRateIncreasePct} points.`
+      `(${stable.errors} of ${stable.requests}); the plan allows ${points(plan.maxErrorRateIncreasePct)}.`
     );
   }
   if (canary.p99Ms !== null && stable.p99Ms !== null) {

@@ -8,7 +8,7 @@ import {
 import { Prisma, recordAuditEvent, type AuditAction, type Database } from "@switchyard/db";
 import { setCanaryPercent } from "../config-edits";
 import { commitRevisionInTransaction, latestRevision, lockGroup, type CommittedRevision } from "../revisions";
-import { decideStep, nextCheckDelayMs, type StepDecision } from "./decision";
+import { decideStep, nextCheckDelayMs, points, type StepDecision } from "./decision";
 import { splitOf } from "./manual-override";
 import { stepNumbers, type StepBaseline, type VersionTotals } from "./step-window";
 
@@ -354,7 +354,7 @@ export async function startRollout(
         reason:
           `Started by ${input.actor.label}: ${input.plan.steps.join("% -> ")}%, ${input.plan.stepSeconds} s per step, ` +
           `at least ${input.plan.minRequests} requests per side, error rate at most ` +
-          `${input.plan.maxErrorRateIncreasePct} points above stable, p99 at most ${input.plan.maxP99Ratio}x stable's.`,
+          `${points(input.plan.maxErrorRateIncreasePct)} above stable, p99 at most ${input.plan.maxP99Ratio}x stable's.`,
         actor: input.actor,
         baseline,
         now,

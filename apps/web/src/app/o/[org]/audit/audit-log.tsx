@@ -32,6 +32,13 @@ const actionLabels: Record<string, string> = {
   "incident.acknowledge": "acknowledged incident",
   "alert_silence.create": "created a silence:",
   "alert_silence.expire": "ended the silence",
+  "rollout.plan_save": "saved",
+  "rollout.start": "started",
+  "rollout.pause": "paused",
+  "rollout.resume": "resumed",
+  "rollout.promote": "promoted",
+  "rollout.abort": "aborted",
+  "rollout.rollback": "rolled back",
 };
 
 export function AuditLog() {

@@ -13,6 +13,7 @@ import { CanarySlider } from "./canary-slider";
 import { ConfigEditor } from "./config-editor";
 import { AgentStates, PropagationBadge } from "./propagation";
 import { RevisionTimeline } from "./revision-timeline";
+import { RolloutPanel } from "./rollout-panel";
 
 type Current = RouterOutputs["traffic"]["current"];
 type Revision = NonNullable<Current["revision"]>;
@@ -204,6 +205,9 @@ function ServiceCard({
               always go to the canary.
             </p>
             <MutationError error={setCanary.error} fields={[]} />
+            <div className="mt-4">
+              <RolloutPanel groupId={groupId} serviceId={serviceId} readOnly={readOnly} />
+            </div>
           </div>
         ) : (
           <p className="text-sm text-slate-600">
