@@ -49,14 +49,16 @@ let operator: Awaited<ReturnType<ReturnType<typeof createApiHarness>["signUp"]>>
 let groupId = "";
 const agentToken = `sy_agt_${randomBytes(32).toString("base64url")}`;
 
-// Short steps and few requests so each run takes seconds; the checks run every second of a 5 s step.
+// Short steps and few requests so each run takes seconds; the checks run every second of a 5 s step. On
+// this shared machine one slow request is the p99 of a few dozen, so latency differences under 2 s are left
+// out here: this test is about the error injection (the latency rule has its unit tests).
 const plan: RolloutPlan = {
   steps: [20, 50, 100],
   stepSeconds: 5,
   minRequests: 20,
   maxErrorRateIncreasePct: 1,
   maxP99Ratio: 1.5,
-  p99SlackMs: 50,
+  p99SlackMs: 2_000,
 };
 
 const caller = () => operator.caller("rollouts");
@@ -178,7 +180,7 @@ describe("automated rollout through a real gateway", () => {
     const { runId } = await (await caller()).rollout.start({ groupId, serviceId: "orders", ...plan });
     const { run, sent } = await driveUntilEnded(runId);
 
-    expect(run.status).toBe("completed");
+    expect(run.status, run.events.at(-1)?.reason).toBe("completed");
     expect(sent.errors).toBe(0);
     const kinds = run.events.map((event) => event.kind).filter((kind) => kind !== "waiting");
     expect(kinds).toEqual(["started", "advanced", "advanced", "completed"]);
