@@ -1,6 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { demoStack } from "../support/demo-stack";
 import { signInAsAdmin } from "../support/demo";
+import { openEdgeTraffic } from "../support/traffic";
 
 /** GETs orders through every gateway from the test process until `done` says stop (bounded by `maxMs`). */
 function sendTraffic(gatewayUrls: string[], maxMs: number) {
@@ -19,21 +20,14 @@ function sendTraffic(gatewayUrls: string[], maxMs: number) {
   };
 }
 
-async function openEdgeTraffic(page: Page) {
-  await page.getByRole("link", { name: "Traffic" }).click();
-  const picker = page.getByLabel("Gateway group");
-  await expect(picker.or(page.getByRole("heading", { name: /^Revision \d+$/ })).first()).toBeVisible();
-  if ((await picker.count()) > 0) await picker.selectOption({ label: "edge" });
-  return page.getByRole("region", { name: "Automated rollout of orders" });
-}
-
 test("an operator starts a rollout plan from the Traffic page and watches it reach 100% step by step", async ({
   page,
 }) => {
   test.setTimeout(120_000);
   const { gateways } = demoStack();
   await signInAsAdmin(page);
-  const panel = await openEdgeTraffic(page);
+  await openEdgeTraffic(page);
+  const panel = page.getByRole("region", { name: "Automated rollout of orders" });
 
   await test.step("the plan editor shows the defaults and names a bad field as you type", async () => {
     const steps = panel.getByLabel("Steps (% to the canary)");
