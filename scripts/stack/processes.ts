@@ -162,8 +162,18 @@ export class Supervisor {
     return handle;
   }
 
-  /** Stops every child, stage by stage in `stopOrder`; resolves once all are gone. Safe to call again. */
-  async stopAll(): Promise<void> {
+  private stopped: Promise<void> | undefined;
+
+  /**
+   * Stops every child, stage by stage in `stopOrder`; resolves once all are gone. A second call (Ctrl-C
+   * during start-up, then the caller's own stop) waits for the first instead of signalling everyone again.
+   */
+  stopAll(): Promise<void> {
+    this.stopped ??= this.stopEverything();
+    return this.stopped;
+  }
+
+  private async stopEverything(): Promise<void> {
     this.stopping = true;
     const all = [...this.children];
     const stages = [...new Set(all.map(([, order]) => order))].sort((a, b) => a - b);
