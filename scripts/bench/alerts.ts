@@ -16,7 +16,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { Redis } from "ioredis";
 import { encryptChannelSecret, maskWebhookUrl } from "@switchyard/alerting";
 import { startSlackReceiver } from "@switchyard/alerting/testing";
@@ -26,6 +25,7 @@ import { hashToken } from "@switchyard/ingest";
 import type { TestDatabase, TestRedis } from "@switchyard/test-fixtures";
 import { GatewayProcess } from "../../apps/gateway/src/testing/processes";
 import { startIngestServer } from "../../apps/web/src/server/testing/ingest-harness";
+import { admin, adminUrl, percentile, redisUrl } from "./scratch";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const TRIALS = 20;
@@ -37,20 +37,8 @@ if (!Number.isInteger(EXPORT_INTERVAL_MS) || EXPORT_INTERVAL_MS < 100 || EXPORT_
   console.error("BENCH_EXPORT_INTERVAL_MS must be a whole number from 100 to 60000");
   process.exit(2);
 }
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const serviceName = (i: number) => `svc-${String(i).padStart(2, "0")}`;
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** The upstream of every service: answers 500 while its service is failing, and notes the first one. */
 async function startUpstream() {

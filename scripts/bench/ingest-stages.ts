@@ -18,23 +18,10 @@ import { applyMigrations } from "@switchyard/db/migrate";
 import { createIngestQueue, createOtlpHandler } from "@switchyard/ingest";
 import { TelemetryWriter } from "@switchyard/telemetry-store";
 import { stampTraceIds, traceTemplate } from "./otlp-bodies";
+import { admin, dbUrl, redisUrl } from "./scratch";
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
 const SPANS_PER_BATCH = Number(process.env.BENCH_SPANS_PER_BATCH ?? 500);
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-function dbUrl(name: string) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 
 const cpuMs = (from: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(from);

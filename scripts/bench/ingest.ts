@@ -7,14 +7,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { applyMigrations } from "@switchyard/db/migrate";
 import { generateIngestKey } from "@switchyard/ingest";
 import { CpuSampler } from "./cpu-sampler";
+import { admin, dbUrl, freePort, percentile, redisUrl, waitFor } from "./scratch";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 3);
@@ -33,30 +32,8 @@ for (const [name, value, max] of [
     process.exit(2);
   }
 }
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const children: ChildProcess[] = [];
 const roles = new Map<ChildProcess, string>();
-
-function dbUrl(name: string) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let stopping = false;
 function start(name: string, args: string[], env: Record<string, string>, cwd = root) {
@@ -90,21 +67,6 @@ async function stopAll() {
   signal("SIGTERM");
   await new Promise((r) => setTimeout(r, 1500));
   signal("SIGKILL");
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function percentile(sorted: number[], p: number) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 interface SenderReport {

@@ -12,39 +12,19 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { Redis } from "ioredis";
 import { applyMigrations } from "@switchyard/db/migrate";
 import { createDb } from "@switchyard/db";
 import { hashAgentToken } from "@switchyard/traffic";
+import { admin, dbUrl, freePort, percentile, redisUrl, waitFor } from "./scratch";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const AGENTS = 3;
 const CHANGES = 100;
 const CONVERGE_TIMEOUT_MS = 5_000;
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/** Convergence is timed to the millisecond, so it is checked far more often than the scratch default. */
+const POLL_MS = 5;
 const children: ChildProcess[] = [];
-
-function dbUrl(name: string) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function start(name: string, command: string, args: string[], env: Record<string, string>, cwd = root) {
   const child = spawn(command, args, {
@@ -60,20 +40,6 @@ function start(name: string, command: string, args: string[], env: Record<string
   });
   children.push(child);
   return child;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 let stopping = false;
@@ -148,8 +114,11 @@ try {
     path.join(root, "apps/web"),
   );
   start("worker", "node", ["apps/worker/dist/main.js"], env);
-  await waitFor("the web app", 60_000, async () =>
-    (await fetch(`${baseUrl}/api/healthz`)).ok ? true : undefined,
+  await waitFor(
+    "the web app",
+    60_000,
+    async () => ((await fetch(`${baseUrl}/api/healthz`)).ok ? true : undefined),
+    POLL_MS,
   );
 
   const organization = await db.organization.findUniqueOrThrow({ where: { slug: "demo" } });
@@ -222,15 +191,20 @@ try {
   };
 
   const converged = (number: number) =>
-    waitFor(`revision ${number} on ${AGENTS} agents`, CONVERGE_TIMEOUT_MS, async () => {
-      const acks = await db.configAck.findMany({
-        where: { revision: { groupId: group.id, number } },
-        select: { propagationMs: true, status: true },
-      });
-      return acks.length === AGENTS && acks.every((a) => a.status === "applied")
-        ? Math.max(...acks.map((a) => a.propagationMs))
-        : undefined;
-    });
+    waitFor(
+      `revision ${number} on ${AGENTS} agents`,
+      CONVERGE_TIMEOUT_MS,
+      async () => {
+        const acks = await db.configAck.findMany({
+          where: { revision: { groupId: group.id, number } },
+          select: { propagationMs: true, status: true },
+        });
+        return acks.length === AGENTS && acks.every((a) => a.status === "applied")
+          ? Math.max(...acks.map((a) => a.propagationMs))
+          : undefined;
+      },
+      POLL_MS,
+    );
 
   const config = {
     routes: [{ id: "orders", match: { pathPrefix: "/api/orders" }, service: "orders" }],
@@ -248,7 +222,7 @@ try {
   let latest = (
     await trpc("traffic.commit", { groupId: group.id, baseNumber: null, config, message: "bench start" })
   ).number;
-  await waitFor("every agent connected", 30_000, () => converged(latest).catch(() => undefined));
+  await waitFor("every agent connected", 30_000, () => converged(latest).catch(() => undefined), POLL_MS);
 
   const times: number[] = [];
   let notConverged = 0;
