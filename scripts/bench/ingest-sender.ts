@@ -18,14 +18,15 @@ let metricExports = 0;
 const metricStart = `${BigInt(Date.now()) * 1_000_000n}`;
 let sentMetricPoints = 0;
 
-async function post(path: string, body: Buffer): Promise<number> {
+async function post(path: string, body: Buffer): Promise<{ status: number; retryAfterMs: number }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/x-protobuf" },
     body,
   });
   await response.arrayBuffer();
-  return response.status;
+  const retryAfter = Number(response.headers.get("retry-after"));
+  return { status: response.status, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000 };
 }
 
 function batchIdOf(signal: string, body: Buffer): string {
@@ -46,7 +47,7 @@ async function loop(lane: number): Promise<void> {
     if (lane === 0 && sends % 20 === 0) {
       metricExports++;
       const body = metricsBody(metricExports, metricStart, `bench-gateway-${senderIndex}`);
-      const status = await post("/v1/metrics", body);
+      const { status } = await post("/v1/metrics", body);
       if (status === 200) {
         accepted.push([batchIdOf("metrics", body), Date.now(), 0]);
         sentMetricPoints += 40;
@@ -54,12 +55,12 @@ async function loop(lane: number): Promise<void> {
       continue;
     }
     const body = stampTraceIds(template, randomBytes(8));
-    const status = await post("/v1/traces", body);
+    const { status, retryAfterMs } = await post("/v1/traces", body);
     if (status === 200) accepted.push([batchIdOf("traces", body), Date.now(), SPANS]);
     else {
       refused.set(status, (refused.get(status) ?? 0) + 1);
-      // Back off as an OTLP exporter would on 429/503.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Wait as long as the ingest asks, as the OpenTelemetry exporters do on 429/503.
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
     }
   }
 }

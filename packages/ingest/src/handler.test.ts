@@ -6,17 +6,17 @@ import type { IngestPrincipal } from "./authenticate";
 import { createOtlpHandler } from "./handler";
 import type { IngestQueue } from "./ingest-queue";
 
-/** A queue that keeps jobs in memory, with a settable depth; the handler is what is under test here. */
-function memoryQueue(options: { depth?: number; down?: boolean } = {}) {
+/** A queue that keeps jobs in memory, with a settable backlog; the handler is what is under test here. */
+function memoryQueue(options: { waiting?: number; oldestWaitMs?: number; down?: boolean } = {}) {
   const jobs: TelemetryIngestJob[] = [];
   const queue: IngestQueue = {
     async add(payload) {
       if (options.down) throw new Error("Redis is down");
       jobs.push(payload);
     },
-    async depth() {
+    async backlog() {
       if (options.down) throw new Error("Redis is down");
-      return options.depth ?? 0;
+      return { waiting: options.waiting ?? 0, oldestWaitMs: options.oldestWaitMs ?? 0 };
     },
     async close() {},
   };
@@ -116,10 +116,19 @@ describe("the OTLP ingest handler", () => {
     expect(jobs).toEqual([]);
   });
 
-  it("asks exporters to back off when the queue is deep or Redis is down", async () => {
-    const deep = await handler(memoryQueue({ depth: 10_000 }).queue)(request(traces()));
+  it("asks exporters to back off when the queue is deep, the writers are behind or Redis is down", async () => {
+    const deep = await handler(memoryQueue({ waiting: 10_000 }).queue)(request(traces()));
     expect(deep.status).toBe(429);
     expect(deep.headers.get("retry-after")).toBe("5");
+    const behind = memoryQueue({ waiting: 50, oldestWaitMs: 4_500 });
+    const late = await handler(behind.queue)(request(traces()));
+    expect(late.status).toBe(429);
+    expect(((await late.json()) as { message: string }).message).toMatch(/writers are behind.*4\.5 s/);
+    // 2.5 s over the 2 s limit: come back when that much work is done.
+    expect(late.headers.get("retry-after")).toBe("3");
+    expect(behind.jobs).toEqual([]);
+    const onTime = await handler(memoryQueue({ waiting: 50, oldestWaitMs: 1_900 }).queue)(request(traces()));
+    expect(onTime.status).toBe(200);
     const down = await handler(memoryQueue({ down: true }).queue)(request(traces()));
     expect(down.status).toBe(503);
     expect(down.headers.get("retry-after")).toBe("5");

@@ -11,7 +11,7 @@ import {
 } from "@switchyard/otlp";
 import type { OtlpExportJob } from "@switchyard/contracts";
 import type { Authenticate } from "./authenticate";
-import type { IngestQueue } from "./ingest-queue";
+import type { IngestBacklog, IngestQueue } from "./ingest-queue";
 
 export type { Signal };
 
@@ -20,9 +20,15 @@ export interface IngestLimits {
   maxBodyBytes: number;
   /** Largest body after gzip is inflated. */
   maxDecompressedBytes: number;
-  /** Waiting jobs above which uploads are refused with 429 until the writers catch up. */
+  /** Waiting batches above which uploads are refused with 429 (bounds Redis memory whatever the rate). */
   maxQueueDepth: number;
-  /** Seconds exporters are asked to wait on 429 and 503. */
+  /**
+   * How long the oldest waiting batch may have waited before uploads are refused with 429. This bounds the
+   * lag from accept to storage on any machine and batch size, where a depth limit would be seconds of work
+   * on a fast machine and minutes on a slow one.
+   */
+  maxQueueWaitMs: number;
+  /** Seconds exporters are asked to wait on 503 and on 429 for a full queue. */
   retryAfterSeconds: number;
 }
 
@@ -30,6 +36,7 @@ export const defaultIngestLimits: IngestLimits = {
   maxBodyBytes: 8 * 1024 * 1024,
   maxDecompressedBytes: 32 * 1024 * 1024,
   maxQueueDepth: 2_000,
+  maxQueueWaitMs: 2_000,
   retryAfterSeconds: 5,
 };
 
@@ -114,19 +121,28 @@ export function createOtlpHandler(signal: Signal, options: IngestHandlerOptions)
     if (encoding !== "gzip" && encoding !== "identity")
       throw new HttpError(415, `content encoding "${encoding}" is not supported; use gzip or none`);
 
-    let depth: number;
+    let backlog: IngestBacklog;
     try {
-      depth = await options.queue.depth();
+      backlog = await options.queue.backlog();
     } catch (error) {
       options.onError?.(error, { signal, status: 503 });
       throw new HttpError(503, "the ingest queue is unavailable; retry later", retryAfter);
     }
-    if (depth > limits.maxQueueDepth)
+    if (backlog.waiting > limits.maxQueueDepth)
       throw new HttpError(
         429,
-        `the ingest queue is full (${depth} batches waiting); retry later`,
+        `the ingest queue is full (${backlog.waiting} batches waiting); retry later`,
         retryAfter,
       );
+    if (backlog.oldestWaitMs > limits.maxQueueWaitMs) {
+      // Time enough for the writers to work off what is over the limit.
+      const seconds = Math.max(1, Math.ceil((backlog.oldestWaitMs - limits.maxQueueWaitMs) / 1000));
+      throw new HttpError(
+        429,
+        `the writers are behind (the oldest waiting batch has waited ${(backlog.oldestWaitMs / 1000).toFixed(1)} s); retry later`,
+        { "retry-after": String(seconds) },
+      );
+    }
 
     const raw = await readBody(request, limits.maxBodyBytes);
     let body: Uint8Array;

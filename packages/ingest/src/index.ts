@@ -11,5 +11,5 @@ export {
   type IngestPrincipal,
   type TokenCacheOptions,
 } from "./authenticate";
-export { createIngestQueue, type IngestQueue } from "./ingest-queue";
+export { createIngestQueue, type IngestBacklog, type IngestQueue } from "./ingest-queue";
 export { generateIngestKey, hashToken, INGEST_KEY_PREFIX, AGENT_TOKEN_PREFIX } from "./ingest-key";

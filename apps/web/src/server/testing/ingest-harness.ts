@@ -47,7 +47,7 @@ export async function startIngestServer(
   redis: TestRedis,
   options: { limits?: Partial<IngestLimits>; authTtlMs?: number } = {},
 ): Promise<IngestServer> {
-  const queue = createIngestQueue({ redisUrl: redis.url, prefix: redis.prefix, depthCacheMs: 0 });
+  const queue = createIngestQueue({ redisUrl: redis.url, prefix: redis.prefix, backlogCacheMs: 0 });
   const handlerOptions = {
     authenticate: createAuthenticator(testDb.db, { ttlMs: options.authTtlMs ?? 5_000 }),
     queue,
