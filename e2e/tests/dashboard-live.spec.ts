@@ -1,7 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import { formatMs, formatPercent, formatRate } from "../../apps/web/src/components/dashboard/format";
+import { clearFaults, setFaults } from "@switchyard/demo";
 import { demoStack } from "../support/demo-stack";
 import { signInAsAdmin } from "../support/demo";
+import { readmeScreenshot } from "../support/screenshots";
 
 interface OverviewRow {
   name: string;
@@ -117,10 +119,41 @@ test("live telemetry from the demo shop through a gateway: the overview shows th
     await page.screenshot({ path: "test-results/screenshots/service-live.png", fullPage: true });
   });
 
+  await test.step("a slow request, opened from the orders page, shows its waterfall across services", async () => {
+    // Both users replicas answer 800 ms late for a moment: orders waits for users, so the trace is slow on
+    // the gateway, orders and users, and slow traces are always kept whatever the sampling rate.
+    const users = demoStack().instances.filter((instance) => instance.service === "users");
+    try {
+      await Promise.all(users.map((replica) => setFaults(replica.url, { latencyMs: 800 })));
+      for (let i = 0; i < 3; i++) {
+        const response = await fetch(`${gateway.url}/api/orders/ord_9001`);
+        await response.arrayBuffer();
+        expect(response.status).toBe(200);
+      }
+    } finally {
+      await Promise.all(users.map((replica) => clearFaults(replica.url)));
+    }
+    const slow = page.getByRole("region", { name: "Recent slow requests (over 500 ms)" });
+    // The spans reach the store within a few seconds; the page is read again until they are listed.
+    await expect(async () => {
+      await page.goto("/o/demo/services/orders?range=15m&refresh=off");
+      await expect(slow.getByRole("link").first()).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 60_000, intervals: [3_000] });
+    await page.screenshot(readmeScreenshot("service"));
+    await slow.getByRole("link").first().click();
+    await expect(page).toHaveURL(/\/o\/demo\/traces\/[0-9a-f]{32}/);
+    const waterfall = page.getByTestId("waterfall");
+    await expect(waterfall).toBeVisible();
+    await expect(waterfall.getByText("orders").first()).toBeVisible();
+    await expect(waterfall.getByText("users").first()).toBeVisible();
+    await page.screenshot(readmeScreenshot("trace"));
+  });
+
   await test.step("a trace found on the traces page opens as a waterfall", async () => {
     await page.goto(`/o/demo/traces?range=custom&from=${range.from}&to=${range.to}&refresh=off`);
     const first = page.getByTestId("trace-list").getByRole("link").first();
     await expect(first).toBeVisible();
+    await page.screenshot(readmeScreenshot("traces"));
     await first.click();
     await expect(page.getByTestId("waterfall")).toBeVisible();
     const span = page.getByTestId("waterfall").getByRole("button").first();

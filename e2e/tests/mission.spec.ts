@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
 import { clearFaults, setFaults } from "@switchyard/demo";
 import { demoStack } from "../support/demo-stack";
 import { signInAsAdmin } from "../support/demo";
+import { readmeScreenshot } from "../support/screenshots";
 import { canaryShare, dragOrdersCanary, openEdgeTraffic } from "../support/traffic";
 
 /**
@@ -12,11 +12,6 @@ import { canaryShare, dragOrdersCanary, openEdgeTraffic } from "../support/traff
  * canary, a rollback from the alert's link while one gateway restarts (it comes back on the latest revision),
  * and the resolved message. Screenshots of the way go to docs/screenshots/ for the README.
  */
-const screenshot = (name: string) => ({
-  path: fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url)),
-  fullPage: true,
-});
-
 interface GatewayStatus {
   revisionInUse: number | null;
 }
@@ -102,7 +97,7 @@ test("mission: live numbers, the map, a 25% canary everywhere, its errors alert 
         // The generators send 5 req/s through each gateway from the start: every service has a rate.
         await expect(rate).toHaveText(/^(?!0\/s$)[\d.<]+k?\/s$/, { timeout: 45_000 });
       }
-      await page.screenshot(screenshot("overview"));
+      await page.screenshot(readmeScreenshot("overview"));
     });
 
     await test.step("the map shows both gateways in front of orders, and orders calling users and products", async () => {
@@ -121,7 +116,7 @@ test("mission: live numbers, the map, a 25% canary everywhere, its errors alert 
           page.getByRole("group", { name: new RegExp(`^Gateway ${gateway.name},`) }),
         ).toBeVisible();
       }
-      await page.screenshot(screenshot("map"));
+      await page.screenshot(readmeScreenshot("map"));
     });
 
     await test.step("drag the orders canary to 25%: applied on 2/2 agents, and traffic splits about 25/75", async () => {
@@ -133,7 +128,7 @@ test("mission: live numbers, the map, a 25% canary everywhere, its errors alert 
       await expect(page.getByTestId("propagation").first()).toContainText("applied on 2/2 agents in", {
         timeout: 15_000,
       });
-      await page.screenshot(screenshot("traffic"));
+      await page.screenshot(readmeScreenshot("traffic"));
       // 1 000 requests through each: both gateways split, and together they are within 4 standard deviations.
       const shares = await Promise.all(stack.gateways.map((gateway) => canaryShare(gateway.url, 1_000)));
       for (const share of shares) expect(share).toBeGreaterThan(0.15);

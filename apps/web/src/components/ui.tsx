@@ -1,4 +1,10 @@
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import {
+  useId,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from "react";
 
 const cx = (...classes: (string | false | null | undefined)[]) => classes.filter(Boolean).join(" ");
 
@@ -95,11 +101,20 @@ export function Card({
   actions?: ReactNode;
   children: ReactNode;
 }) {
+  // Named by its title, so assistive technology (and tests) can find the card as a region.
+  const titleId = useId();
   return (
-    <section className="rounded-lg border border-slate-200 bg-white shadow-sm">
+    <section
+      className="rounded-lg border border-slate-200 bg-white shadow-sm"
+      aria-labelledby={title ? titleId : undefined}
+    >
       {(title || actions) && (
         <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-3">
-          {title && <h2 className="text-sm font-semibold text-slate-800">{title}</h2>}
+          {title && (
+            <h2 id={titleId} className="text-sm font-semibold text-slate-800">
+              {title}
+            </h2>
+          )}
           {actions}
         </header>
       )}
