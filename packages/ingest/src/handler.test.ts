@@ -124,10 +124,10 @@ describe("the OTLP ingest handler", () => {
     const late = await handler(behind.queue)(request(traces()));
     expect(late.status).toBe(429);
     expect(((await late.json()) as { message: string }).message).toMatch(/writers are behind.*4\.5 s/);
-    // 2.5 s over the 2 s limit: come back when that much work is done.
-    expect(late.headers.get("retry-after")).toBe("3");
+    // 3.5 s over the 1 s limit: come back when that much work is done.
+    expect(late.headers.get("retry-after")).toBe("4");
     expect(behind.jobs).toEqual([]);
-    const onTime = await handler(memoryQueue({ waiting: 50, oldestWaitMs: 1_900 }).queue)(request(traces()));
+    const onTime = await handler(memoryQueue({ waiting: 50, oldestWaitMs: 900 }).queue)(request(traces()));
     expect(onTime.status).toBe(200);
     const down = await handler(memoryQueue({ down: true }).queue)(request(traces()));
     expect(down.status).toBe(503);

@@ -36,7 +36,7 @@ export const defaultIngestLimits: IngestLimits = {
   maxBodyBytes: 8 * 1024 * 1024,
   maxDecompressedBytes: 32 * 1024 * 1024,
   maxQueueDepth: 2_000,
-  maxQueueWaitMs: 2_000,
+  maxQueueWaitMs: 1_000,
   retryAfterSeconds: 5,
 };
 

@@ -139,15 +139,21 @@ const eventTones: Record<string, "red" | "amber" | "green" | "gray"> = {
   firing: "red",
   pending: "amber",
   resolved: "green",
-  notify_failed: "red",
-  notified: "green",
 };
+
+/**
+ * Delivery events repeat what the notification rows show with more detail (state, Slack's answer, attempts,
+ * error), so the timeline shows the rows and leaves these events out.
+ */
+const DELIVERY_EVENT_KINDS = new Set(["notified", "notify_failed"]);
 
 /** Transitions and notifications interleaved by time, oldest first. */
 function Timeline({ incident }: { incident: Incident }) {
   const { slug } = useOrganization();
   const entries = [
-    ...incident.events.map((event) => ({ at: event.at, key: `e-${event.id}`, event, notification: null })),
+    ...incident.events
+      .filter((event) => !DELIVERY_EVENT_KINDS.has(event.kind))
+      .map((event) => ({ at: event.at, key: `e-${event.id}`, event, notification: null })),
     ...incident.notifications.map((notification) => ({
       at: notification.sentAt ?? notification.createdAt,
       key: `n-${notification.id}`,
