@@ -44,3 +44,36 @@ export async function dragOrdersCanary(page: Page, percent: number) {
   await page.mouse.up();
   await expect(page.getByTestId("canary-value-orders")).toContainText(`${percent}%`);
 }
+
+/** The number in the Traffic page's "Revision N" heading: the group's latest revision. */
+export async function latestRevisionNumber(page: Page): Promise<number> {
+  const heading = page.getByRole("heading", { name: /^Revision \d+$/ });
+  return Number((await heading.textContent())?.split(" ")[1]);
+}
+
+/** What a gateway serves, from its admin `/status`: the revision and each route's rate limit (defaults applied). */
+export async function gatewayStatus(adminUrl: string) {
+  const response = await fetch(`${adminUrl}/status`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as {
+    revision: { number: number } | null;
+    routes: Array<{ id: string; rateLimit: Record<string, unknown> | null }>;
+    sharedRateLimits: { connection: string; sharedDecisions: number; localFallbacks: number };
+  };
+}
+
+/** Sends GETs to `path` one after another, alternating between the gateways, and returns their statuses. */
+export async function statusesAcross(
+  gatewayUrls: string[],
+  path: string,
+  headers: Record<string, string>,
+  count: number,
+): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`${gatewayUrls[i % gatewayUrls.length]}${path}`, { headers });
+    await response.arrayBuffer();
+    statuses.push(response.status);
+  }
+  return statuses;
+}

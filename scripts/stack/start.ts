@@ -284,6 +284,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         // Every request's span is kept, so the service map and traces fill within seconds of the first request.
         telemetry: { traceSampleRate: 1, exportIntervalMs: 2_000 },
         accessLog: { enabled: false },
+        // Rate limits marked shared keep their buckets here, under the run's own prefix.
+        redis: { url: options.redisUrl, keyPrefix: `${options.queuePrefix ?? "switchyard"}:gateway:` },
         drainTimeoutMs: 5_000,
       });
       const bootstrapFile = path.join(dir, "bootstrap.json");

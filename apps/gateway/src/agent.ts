@@ -2,7 +2,12 @@ import { createWriteStream } from "node:fs";
 import { hostname } from "node:os";
 import { type AddressInfo } from "node:net";
 import { type Writable } from "node:stream";
-import { type ConfigAck, type ConfigRevision, type Heartbeat } from "@switchyard/contracts";
+import {
+  type ConfigAck,
+  type ConfigRevision,
+  type Heartbeat,
+  type SharedRateLimitStatus,
+} from "@switchyard/contracts";
 import { AdminServer } from "./admin/admin-server";
 import { describeRoutes, describeTargets } from "./admin/status";
 import { type Bootstrap } from "./bootstrap";
@@ -187,7 +192,23 @@ export class GatewayAgent {
         droppedSpans: this.telemetry?.spans.dropped ?? 0,
         failedMetricExports: this.telemetry?.failedMetricExports ?? 0,
       },
+      sharedRateLimits: this.sharedRateLimitStatus(),
     };
+  }
+
+  /** Reported even with no shared limit configured: the control plane knows which routes are shared. */
+  private sharedRateLimitStatus(): SharedRateLimitStatus {
+    if (this.sharedBuckets === null) {
+      return {
+        connection: "not_configured",
+        sharedDecisions: 0,
+        localFallbacks: 0,
+        lastFallbackAt: null,
+        lastError: null,
+      };
+    }
+    const { redis: _where, ...status } = this.sharedBuckets.status();
+    return status;
   }
 
   status() {
@@ -216,7 +237,10 @@ export class GatewayAgent {
               heartbeatFailures: this.heartbeatFailures,
             },
       configFile: this.fileSource?.path ?? null,
-      sharedRateLimits: this.sharedBuckets?.status() ?? { redis: null, connection: "not_configured" },
+      sharedRateLimits: {
+        redis: this.sharedBuckets?.status().redis ?? null,
+        ...this.sharedRateLimitStatus(),
+      },
       targets: describeTargets(compiled),
       routes: describeRoutes(compiled),
       requestsHandled: this.metrics.totalRequests(),

@@ -87,6 +87,8 @@ describe("control plane source", () => {
     expect(heartbeat).toMatchObject({ agentId: "edge-1", configSource: "control_plane", lastRejected: null });
     expect(heartbeat.targets.map((target) => target.targetId).sort()).toEqual(["users-a", "users-b"]);
     expect(heartbeat.targets[0]!.breaker.state).toBe("closed");
+    // No Redis in this agent's bootstrap: a shared limit would be per agent, and the heartbeat says so.
+    expect(heartbeat.sharedRateLimits).toMatchObject({ connection: "not_configured", localFallbacks: 0 });
     expect(controlPlane.protocolErrors).toEqual([]);
   });
 

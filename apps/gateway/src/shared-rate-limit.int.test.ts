@@ -100,6 +100,8 @@ describe("rate limit shared through Redis", () => {
     const down = await sharedStatus(second);
     expect(down.connection).toBe("unreachable");
     expect(down.localFallbacks).toBeGreaterThanOrEqual(BURST + 1);
+    // What the heartbeat carries too, so the Traffic page can name this gateway.
+    expect(Date.parse(down.lastFallbackAt!)).toBeGreaterThan(Date.now() - 10_000);
     const exported = await eventually(
       async () => {
         const points =

@@ -114,7 +114,7 @@ describe("traffic revisions", () => {
     expect(current.revision?.config).toEqual(config);
     expect(current.revision?.message).toBe("Reverted to revision 1");
     await inOrg.traffic.setWeights({ groupId, baseNumber: 3, serviceId: "orders", weights: { "v1-a": 3 } });
-    await inOrg.traffic.setRateLimit({ groupId, baseNumber: 4, routeId: "orders", rateLimit: null });
+    await inOrg.traffic.removeRateLimit({ groupId, baseNumber: 4, routeId: "orders" });
     const timeline = await inOrg.traffic.revisions({ groupId, limit: 10 });
     expect(timeline.map((r) => r.number)).toEqual([5, 4, 3, 2, 1]);
     const audit = await inOrg.audit.list({ limit: 50, action: "config.revision_commit" });

@@ -107,6 +107,23 @@ export type TargetStatus = z.infer<typeof targetStatusSchema>;
 export const configSourceSchema = z.enum(["control_plane", "file", "last_known_good"]);
 export type ConfigSource = z.infer<typeof configSourceSchema>;
 
+/**
+ * How this agent decides its rate limits marked `shared`: through Redis (`connected`), or with its own
+ * buckets because Redis is not connected (`connecting`, `unreachable`) or its bootstrap names none
+ * (`not_configured`). A connected Redis that is too slow to answer also sends decisions to the local
+ * bucket: `lastFallbackAt` says when that last happened.
+ */
+export const sharedRateLimitStatusSchema = z.object({
+  connection: z.enum(["connecting", "connected", "unreachable", "not_configured"]),
+  /** Decisions Redis made since the agent started. */
+  sharedDecisions: z.number().int().min(0),
+  /** Decisions of shared limits taken from this agent's own bucket since it started. */
+  localFallbacks: z.number().int().min(0),
+  lastFallbackAt: isoTimestamp.nullable(),
+  lastError: z.string().nullable(),
+});
+export type SharedRateLimitStatus = z.infer<typeof sharedRateLimitStatusSchema>;
+
 export const heartbeatSchema = z.object({
   agentId: z.string().min(1),
   agentVersion: z.string().min(1),
@@ -126,6 +143,8 @@ export const heartbeatSchema = z.object({
     droppedSpans: z.number().int().min(0),
     failedMetricExports: z.number().int().min(0),
   }),
+  /** Absent from agents older than this field. */
+  sharedRateLimits: sharedRateLimitStatusSchema.optional(),
 });
 export type Heartbeat = z.infer<typeof heartbeatSchema>;
 

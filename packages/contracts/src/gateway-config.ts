@@ -101,8 +101,18 @@ export const rateLimitKeySchema = z.discriminatedUnion("type", [
 /** Token bucket: refills `average` tokens per `periodMs`, holds at most `burst`. */
 export const rateLimitSchema = z.strictObject({
   average: z.number().positive("must be greater than 0").max(1_000_000_000).default(100),
-  burst: z.number().int().positive("must be greater than 0").max(1_000_000_000).default(50),
-  periodMs: z.number().int().positive("must be greater than 0").max(86_400_000).default(1_000),
+  burst: z
+    .number()
+    .int("must be a whole number")
+    .positive("must be greater than 0")
+    .max(1_000_000_000)
+    .default(50),
+  periodMs: z
+    .number()
+    .int("must be a whole number of milliseconds")
+    .positive("must be greater than 0")
+    .max(86_400_000)
+    .default(1_000),
   key: rateLimitKeySchema.default({ type: "ip" }),
   /**
    * One bucket per key for every agent of the group, kept in the Redis named by each agent's bootstrap

@@ -3,6 +3,7 @@ export * from "./control-plane";
 export * from "./gateway-config";
 export * from "./jobs";
 export * from "./traffic";
+export * from "./rate-limit-fields";
 export * from "./telemetry";
 export * from "./dashboard";
 export * from "./alerting";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rateLimitKeyFieldsSchema, rateLimitNumberShape } from "./rate-limit-fields";
 
 /** Inputs of the control plane's traffic API: revisions of a gateway group and the changes made to them. */
 
@@ -44,14 +45,9 @@ export const setWeightsInput = z.object({
   ),
 });
 
-export const setRateLimitInput = z.object({
-  ...changeBase,
-  routeId: idSchema,
-  rateLimit: z
-    .object({
-      average: z.number().positive("Must be greater than 0").max(1_000_000_000),
-      burst: z.number().int("Use a whole number").positive("Must be greater than 0").max(1_000_000_000),
-      periodMs: z.number().int().positive("Must be greater than 0").max(86_400_000).optional(),
-    })
-    .nullable(),
-});
+/** Sets a route's whole rate limit, every field named, so nothing is left half-applied. */
+export const setRateLimitInput = z
+  .object({ ...changeBase, routeId: idSchema, ...rateLimitNumberShape })
+  .and(rateLimitKeyFieldsSchema);
+
+export const removeRateLimitInput = z.object({ ...changeBase, routeId: idSchema });

@@ -11,5 +11,11 @@ export {
 } from "./revisions";
 export { revisionStatus, type RevisionStatus, type AgentRevisionState } from "./revision-status";
 export { ConfigEditError, setCanaryPercent, setRouteRateLimit, setTargetWeights } from "./config-edits";
+export {
+  RECENT_FALLBACK_MS,
+  sharedLimitFallback,
+  sharedLimitFallbacks,
+  type AgentSharedLimitFallback,
+} from "./shared-limit-fallback";
 export { diffConfigs, type DiffLine } from "./revision-diff";
 export * from "./rollout";

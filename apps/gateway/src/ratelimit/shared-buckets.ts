@@ -60,6 +60,8 @@ export interface SharedBucketsStatus {
   sharedDecisions: number;
   /** Decisions of shared limits taken from this agent's own bucket because Redis could not make them. */
   localFallbacks: number;
+  /** When the last of those was taken (ISO 8601), so a slow but connected Redis shows too. */
+  lastFallbackAt: string | null;
   lastError: string | null;
 }
 
@@ -71,6 +73,7 @@ export interface SharedBucketsStatus {
 export class SharedBuckets {
   sharedDecisions = 0;
   localFallbacks = 0;
+  private lastFallbackAt: number | null = null;
   private lastError: string | null = null;
   /** Between an error and the next successful connection. */
   private inOutage = false;
@@ -125,6 +128,7 @@ export class SharedBuckets {
 
   noteFallback(error: Error | null): void {
     this.localFallbacks++;
+    this.lastFallbackAt = Date.now();
     if (error !== null) this.lastError = error.message;
   }
 
@@ -141,6 +145,7 @@ export class SharedBuckets {
       connection,
       sharedDecisions: this.sharedDecisions,
       localFallbacks: this.localFallbacks,
+      lastFallbackAt: this.lastFallbackAt === null ? null : new Date(this.lastFallbackAt).toISOString(),
       lastError: this.lastError,
     };
   }

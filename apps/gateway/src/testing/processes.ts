@@ -236,7 +236,12 @@ export interface GatewayStatus {
   inflightRequests: number;
   controlPlane: { connection: string; lastSeenRevision: number } | null;
   telemetry: { droppedSpans: number; failedMetricExports: number };
-  sharedRateLimits: { connection: string; sharedDecisions: number; localFallbacks: number };
+  sharedRateLimits: {
+    connection: string;
+    sharedDecisions: number;
+    localFallbacks: number;
+    lastFallbackAt: string | null;
+  };
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */

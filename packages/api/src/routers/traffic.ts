@@ -4,6 +4,8 @@ import {
   groupInput,
   listRevisionsInput,
   parseGatewayConfig,
+  rateLimitFromFields,
+  removeRateLimitInput,
   revertInput,
   revisionDiffInput,
   setCanaryInput,
@@ -20,6 +22,7 @@ import {
   setCanaryPercent,
   setRouteRateLimit,
   setTargetWeights,
+  sharedLimitFallbacks,
 } from "@switchyard/traffic";
 import { createTRPCRouter, organizationProcedure, roleProcedure } from "../trpc";
 
@@ -137,15 +140,17 @@ export const trafficRouter = createTRPCRouter({
       orderBy: { number: "desc" },
       select: revisionSelect,
     });
-    if (!latest) return { group, revision: null };
+    if (!latest) return { group, revision: null, sharedLimitFallbacks: [] };
     const parsed = parseGatewayConfig(latest.config);
+    const [status, fallbacks] = await Promise.all([
+      revisionStatus(ctx.db, latest),
+      sharedLimitFallbacks(ctx.db, group.id),
+    ]);
     return {
       group,
-      revision: {
-        ...latest,
-        effective: parsed.ok ? parsed.config : null,
-        status: await revisionStatus(ctx.db, latest),
-      },
+      revision: { ...latest, effective: parsed.ok ? parsed.config : null, status },
+      /** Agents whose shared rate limits are decided with their own buckets right now, and why. */
+      sharedLimitFallbacks: fallbacks,
     };
   }),
 
@@ -233,8 +238,19 @@ export const trafficRouter = createTRPCRouter({
       commitEdit(
         ctx,
         input,
-        (base) => setRouteRateLimit(base, input.routeId, input.rateLimit),
-        input.rateLimit ? `Rate limit of ${input.routeId} changed` : `Rate limit of ${input.routeId} removed`,
+        (base) => setRouteRateLimit(base, input.routeId, rateLimitFromFields(input)),
+        `Rate limit of ${input.routeId} changed`,
+      ),
+    ),
+
+  removeRateLimit: roleProcedure("operator")
+    .input(removeRateLimitInput)
+    .mutation(({ ctx, input }) =>
+      commitEdit(
+        ctx,
+        input,
+        (base) => setRouteRateLimit(base, input.routeId, null),
+        `Rate limit of ${input.routeId} removed`,
       ),
     ),
 });

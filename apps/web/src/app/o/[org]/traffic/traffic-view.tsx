@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import type { RouterOutputs } from "@switchyard/api";
 import { MutationError } from "@/components/mutation-error";
 import { useOrganization } from "@/components/organization-context";
@@ -12,6 +12,7 @@ import { useTRPC } from "@/trpc/react";
 import { CanarySlider } from "./canary-slider";
 import { ConfigEditor } from "./config-editor";
 import { AgentStates, PropagationBadge } from "./propagation";
+import { RateLimitEditor, RateLimitSummary } from "./rate-limit-editor";
 import { RevisionTimeline } from "./revision-timeline";
 import { RolloutPanel } from "./rollout-panel";
 
@@ -70,7 +71,9 @@ function GroupTraffic({ groupId }: { groupId: string }) {
   if (current.error) return <Alert>{messageOf(current.error)}</Alert>;
   const { revision } = current.data;
   if (!revision) return <FirstConfiguration groupId={groupId} />;
-  return <GroupRevision groupId={groupId} revision={revision} />;
+  return (
+    <GroupRevision groupId={groupId} revision={revision} fallbacks={current.data.sharedLimitFallbacks} />
+  );
 }
 
 function useInvalidateTraffic() {
@@ -96,7 +99,15 @@ function FirstConfiguration({ groupId }: { groupId: string }) {
   );
 }
 
-function GroupRevision({ groupId, revision }: { groupId: string; revision: Revision }) {
+function GroupRevision({
+  groupId,
+  revision,
+  fallbacks,
+}: {
+  groupId: string;
+  revision: Revision;
+  fallbacks: Current["sharedLimitFallbacks"];
+}) {
   const { can } = useOrganization();
   const [editing, setEditing] = useState(false);
   const effective = revision.effective;
@@ -151,7 +162,13 @@ function GroupRevision({ groupId, revision }: { groupId: string; revision: Revis
               readOnly={readOnly}
             />
           ))}
-          <RoutesCard groupId={groupId} revision={revision} routes={effective.routes} readOnly={readOnly} />
+          <RoutesCard
+            groupId={groupId}
+            revision={revision}
+            routes={effective.routes}
+            fallbacks={fallbacks}
+            readOnly={readOnly}
+          />
         </>
       )}
       <RevisionTimeline groupId={groupId} latest={revision.number} />
@@ -307,17 +324,17 @@ function RoutesCard({
   groupId,
   revision,
   routes,
+  fallbacks,
   readOnly,
 }: {
   groupId: string;
   revision: Revision;
   routes: Effective["routes"];
+  fallbacks: Current["sharedLimitFallbacks"];
   readOnly: boolean;
 }) {
-  const trpc = useTRPC();
   const invalidate = useInvalidateTraffic();
-  const setRateLimit = useMutation(trpc.traffic.setRateLimit.mutationOptions({ onSettled: invalidate }));
-  const [drafts, setDrafts] = useState<Record<string, { average: string; burst: string }>>({});
+  const [editing, setEditing] = useState<string | null>(null);
   if (routes.length === 0) return null;
   return (
     <Card title="Routes">
@@ -329,24 +346,13 @@ function RoutesCard({
               <th className="py-1 pr-3 font-medium">Match</th>
               <th className="py-1 pr-3 font-medium">Service</th>
               <th className="py-1 pr-3 font-medium">Timeout / retries</th>
-              <th className="py-1 font-medium">Rate limit (per second, burst)</th>
+              <th className="py-1 font-medium">Rate limit</th>
             </tr>
           </thead>
           <tbody>
-            {routes.map((route) => {
-              const draft = drafts[route.id] ?? {
-                average: route.rateLimit ? String(route.rateLimit.average) : "",
-                burst: route.rateLimit ? String(route.rateLimit.burst) : "",
-              };
-              const invalid =
-                (draft.average !== "" || draft.burst !== "") &&
-                !(
-                  Number(draft.average) > 0 &&
-                  Number.isInteger(Number(draft.burst)) &&
-                  Number(draft.burst) > 0
-                );
-              return (
-                <tr key={route.id} className="align-top">
+            {routes.map((route) => (
+              <Fragment key={route.id}>
+                <tr className="align-top">
                   <td className="py-2 pr-3 font-medium">{route.id}</td>
                   <td className="py-2 pr-3 font-mono text-xs">
                     {route.match.pathPrefix ?? route.match.path ?? "*"}
@@ -356,68 +362,39 @@ function RoutesCard({
                     {route.timeoutMs / 1000}s / {route.retry.attempts} attempts
                   </td>
                   <td className="py-2">
-                    <div className="flex flex-wrap items-center gap-2">
-                      <input
-                        aria-label={`Rate limit average of ${route.id}`}
-                        disabled={readOnly}
-                        placeholder="none"
-                        className="w-24 rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50"
-                        value={draft.average}
-                        onChange={(e) =>
-                          setDrafts((d) => ({ ...d, [route.id]: { ...draft, average: e.target.value } }))
-                        }
-                      />
-                      <input
-                        aria-label={`Rate limit burst of ${route.id}`}
-                        disabled={readOnly}
-                        placeholder="burst"
-                        className="w-20 rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50"
-                        value={draft.burst}
-                        onChange={(e) =>
-                          setDrafts((d) => ({ ...d, [route.id]: { ...draft, burst: e.target.value } }))
-                        }
-                      />
-                      {!readOnly && drafts[route.id] && (
+                    <div className="flex flex-wrap items-start justify-between gap-2">
+                      <RateLimitSummary routeId={route.id} policy={route.rateLimit} fallbacks={fallbacks} />
+                      {!readOnly && editing !== route.id && (
                         <Button
-                          disabled={invalid || setRateLimit.isPending}
-                          onClick={() =>
-                            setRateLimit.mutate(
-                              {
-                                groupId,
-                                baseNumber: revision.number,
-                                routeId: route.id,
-                                rateLimit:
-                                  draft.average === "" && draft.burst === ""
-                                    ? null
-                                    : { average: Number(draft.average), burst: Number(draft.burst) },
-                              },
-                              {
-                                onSuccess: () =>
-                                  setDrafts((d) =>
-                                    Object.fromEntries(Object.entries(d).filter(([k]) => k !== route.id)),
-                                  ),
-                              },
-                            )
-                          }
+                          variant="secondary"
+                          aria-label={`${route.rateLimit ? "Edit" : "Add"} rate limit of ${route.id}`}
+                          onClick={() => setEditing(route.id)}
                         >
-                          Save
+                          {route.rateLimit ? "Edit" : "Add limit"}
                         </Button>
                       )}
                     </div>
-                    {invalid && (
-                      <p role="alert" className="mt-1 text-xs text-red-700">
-                        Average must be above 0 and burst a whole number above 0 (or clear both to remove the
-                        limit).
-                      </p>
-                    )}
                   </td>
                 </tr>
-              );
-            })}
+                {editing === route.id && (
+                  <tr>
+                    <td colSpan={5} className="pb-3">
+                      <RateLimitEditor
+                        groupId={groupId}
+                        baseNumber={revision.number}
+                        routeId={route.id}
+                        current={route.rateLimit}
+                        onChanged={invalidate}
+                        onClose={() => setEditing(null)}
+                      />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
           </tbody>
         </table>
       </div>
-      <MutationError error={setRateLimit.error} fields={[]} />
     </Card>
   );
 }
