@@ -13,11 +13,12 @@ import {
   serviceGraphSummary,
   TelemetryQueries,
   totalsOf,
-  VERSION_SEPARATOR,
+  type EdgeVersionTotals,
   type RedPoint,
   type RedSeries,
   type RedTotals,
   type ServiceGraphEdge,
+  type ServiceGraphSummaryEdge,
   type TraceSummary,
 } from "@switchyard/telemetry-store";
 
@@ -116,9 +117,12 @@ export interface MapNode {
   health: HealthStatus;
 }
 
-export interface MapEdge extends ServiceGraphEdge {
-  /** The server's traffic per version when it runs more than one (a canary): the edge is drawn split. */
-  versions: Array<{ version: string; totals: RedTotals }>;
+export interface MapEdge extends ServiceGraphSummaryEdge {
+  /**
+   * This edge's calls per version of the server that answered them, when more than one version answered
+   * (a canary): the edge is drawn split. They add up to the edge's own numbers.
+   */
+  versions: EdgeVersionTotals[];
 }
 
 export interface ServiceMap {
@@ -135,10 +139,9 @@ export async function loadServiceMap(
 ): Promise<ServiceMap> {
   // The map shows totals only: one step over the whole window keeps the breakdowns to one row per series.
   const whole = { ...window, stepSeconds: (window.to.getTime() - window.from.getTime()) / 1000 };
-  const [edges, services, versions] = await Promise.all([
+  const [edges, services] = await Promise.all([
     serviceGraphSummary(reader.pool, { organizationId, from: window.from, to: window.to }),
     redBreakdown(reader.pool, { organizationId, by: "service", ...whole }),
-    redBreakdown(reader.pool, { organizationId, by: "serviceVersion", ...whole }),
   ]);
   const totalsByService = new Map(services.map((s) => [s.key, s.totals]));
   const names = new Set<string>(totalsByService.keys());
@@ -146,14 +149,6 @@ export async function loadServiceMap(
   // would only duplicate them.
   if (edges.some((edge) => gatewayInstanceOf(edge.client) !== null)) names.delete(GATEWAY_SERVICE_NAME);
   for (const edge of edges) names.add(edge.client).add(edge.server);
-  const versionsByServer = new Map<string, Array<{ version: string; totals: RedTotals }>>();
-  for (const series of versions) {
-    if (series.totals.count === 0) continue;
-    const [service = "", version = ""] = series.key.split(VERSION_SEPARATOR);
-    let list = versionsByServer.get(service);
-    if (!list) versionsByServer.set(service, (list = []));
-    list.push({ version, totals: series.totals });
-  }
   const nodes = [...names].sort().map((id): MapNode => {
     const instance = gatewayInstanceOf(id);
     const totals = totalsByService.get(id) ?? (instance === null ? null : callerTotals(id, edges));
@@ -168,10 +163,7 @@ export async function loadServiceMap(
   return {
     window,
     nodes,
-    edges: edges.map((edge) => {
-      const versions = versionsByServer.get(edge.server) ?? [];
-      return { ...edge, versions: versions.length > 1 ? versions : [] };
-    }),
+    edges: edges.map((edge) => ({ ...edge, versions: edge.versions.length > 1 ? edge.versions : [] })),
   };
 }
 

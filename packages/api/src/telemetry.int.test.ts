@@ -48,7 +48,11 @@ function span(seed: string, over: Partial<NormalizedSpan>): NormalizedSpan {
   };
 }
 
-/** One request through gateway -> orders -> users and products; every fifth fails in orders. */
+/**
+ * One request through gateway -> orders -> users and products; every fifth fails in orders. The even ones
+ * pass gateway-a, the odd ones gateway-b, and each gateway's share of orders v2 is its own: 8 of 15 through
+ * gateway-a (i % 4 === 0), 3 of 15 through gateway-b (i % 10 === 3).
+ */
 function shopTrace(i: number): NormalizedSpan[] {
   const startMs = START + (i % 5) * 60_000 + 1_000 + i;
   const fails = i % 5 === 0;
@@ -64,7 +68,7 @@ function shopTrace(i: number): NormalizedSpan[] {
     parentSpanId: gateway.spanId,
     service: "orders",
     route: i % 2 ? "/orders" : "/orders/:id",
-    version: i % 4 === 0 ? "v2" : "v1",
+    version: i % 4 === 0 || i % 10 === 3 ? "v2" : "v1",
     startUs: (startMs + 1) * 1000,
     durationUs: 30_000 + i * 3_000,
     httpStatusCode: fails ? 500 : 200,
@@ -187,19 +191,33 @@ describe("telemetry procedures", () => {
       ["gateway-a", 15],
       ["gateway-b", 15],
     ]);
-    const canary = map.edges.find((e) => e.server === "orders")!;
-    expect(canary.versions.map((v) => [v.version, v.totals.count])).toEqual([
-      ["v1", 22],
-      ["v2", 8],
+    // Each gateway's edge splits by the versions that answered its own calls (v2 errors: i = 0 and 20).
+    const split = (client: string) =>
+      map.edges
+        .find((e) => e.client === client && e.server === "orders")!
+        .versions.map((v) => [v.version, v.totals.count, v.totals.errors]);
+    expect(split("switchyard-gateway/gateway-a")).toEqual([
+      ["v1", 7, 1],
+      ["v2", 8, 2],
     ]);
+    expect(split("switchyard-gateway/gateway-b")).toEqual([
+      ["v1", 12, 3],
+      ["v2", 3, 0],
+    ]);
+    for (const edge of map.edges.filter((e) => e.versions.length > 0)) {
+      expect(edge.versions.reduce((sum, v) => sum + v.totals.count, 0)).toBe(edge.count);
+      expect(edge.versions.reduce((sum, v) => sum + v.totals.errors, 0)).toBe(edge.errors);
+    }
+    // A caller whose calls all reached one version is drawn whole.
+    expect(map.edges.find((e) => e.server === "users")!.versions).toEqual([]);
   });
 
   it("service detail: by route and version, filtered totals, recent error and slow traces", async () => {
     const inA = await alice.caller("org-a");
     const detail = await inA.telemetry.service({ range, service: "orders" });
     expect(detail.byVersion.map((v) => [v.key, v.totals.count])).toEqual([
-      ["v1", 22],
-      ["v2", 8],
+      ["v1", 19],
+      ["v2", 11],
     ]);
     expect(detail.byRoute.map((r) => [r.key, r.totals.count])).toEqual([
       ["/orders", 15],
@@ -219,7 +237,7 @@ describe("telemetry procedures", () => {
       stepSeconds: 60,
     });
     expect(v2.points).toEqual(storeV2);
-    expect(v2.totals.count).toBe(8);
+    expect(v2.totals.count).toBe(11);
     const both = await inA.telemetry.service({
       range,
       service: "orders",

@@ -10,9 +10,7 @@ import { foldRed, type RedPoint, type ServiceGraphEdge } from "./queries";
  * give for one series (same source choice, same bucket percentiles).
  */
 
-/** `serviceVersion` keys are `${service}${VERSION_SEPARATOR}${version}`: every version of every service at once. */
-export type BreakdownKey = "service" | "route" | "version" | "serviceVersion";
-export const VERSION_SEPARATOR = "\u001f";
+export type BreakdownKey = "service" | "route" | "version";
 
 export interface BreakdownQuery {
   organizationId: string;
@@ -47,7 +45,6 @@ const KEY_COLUMNS: Record<BreakdownKey, string> = {
   service: "service",
   route: "route",
   version: "version",
-  serviceVersion: `service || E'\\x1f' || version`,
 };
 
 const HOUR_MS = 3_600_000;
@@ -139,42 +136,89 @@ export async function redBreakdown(pool: Pool, query: BreakdownQuery): Promise<R
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** The service graph with the aggregation done in SQL; the same edges `TelemetryQueries.serviceGraph` gives. */
+/** Calls on one edge answered by one version of the server ('' for spans without a version). */
+export interface EdgeVersionTotals {
+  version: string;
+  totals: RedTotals;
+}
+
+/** An edge of `serviceGraphSummary`: its totals, and the same calls split by the server's version. */
+export interface ServiceGraphSummaryEdge extends ServiceGraphEdge {
+  /** Sorted by version; counts and errors add up to the edge's own. */
+  versions: EdgeVersionTotals[];
+}
+
+/**
+ * The service graph with the aggregation done in SQL; the same edges `TelemetryQueries.serviceGraph` gives,
+ * each with its calls per server version (an edge is the sum of its versions, so the split of a canary on
+ * one caller's edge is that caller's own).
+ */
 export async function serviceGraphSummary(
   pool: Pool,
   query: { organizationId: string; from: Date; to: Date },
-): Promise<ServiceGraphEdge[]> {
+): Promise<ServiceGraphSummaryEdge[]> {
   const [table, time] = hourAligned(query.from, query.to, 3600)
     ? ["telemetry_edge_hour", "hour"]
     : ["telemetry_edge", "minute"];
   const { rows } = await pool.query<{
     client_service: string;
     server_service: string;
+    server_version: string;
     count: string;
     errors: string;
     buckets: string[];
   }>(
-    `SELECT client_service, server_service, sum(count) AS count, sum(errors) AS errors,
+    `SELECT client_service, server_service, server_version, sum(count) AS count, sum(errors) AS errors,
        ARRAY[${BUCKET_SUMS}] AS buckets
      FROM ${table}
      WHERE organization_id = $1 AND ${time} >= $2 AND ${time} < $3
-     GROUP BY 1, 2`,
+     GROUP BY 1, 2, 3`,
     [query.organizationId, query.from, query.to],
   );
   const seconds = Math.max(1, (query.to.getTime() - query.from.getTime()) / 1000);
-  return rows
-    .map((row) => {
-      const count = Number(row.count);
-      const errors = Number(row.errors);
-      return {
+  const edges = new Map<
+    string,
+    {
+      client: string;
+      server: string;
+      count: number;
+      errors: number;
+      buckets: number[];
+      versions: EdgeVersionTotals[];
+    }
+  >();
+  for (const row of rows) {
+    const key = `${row.client_service}\0${row.server_service}`;
+    let edge = edges.get(key);
+    if (!edge) {
+      edge = {
         client: row.client_service,
         server: row.server_service,
-        count,
-        errors,
-        rate: count / seconds,
-        errorRate: count === 0 ? 0 : errors / count,
-        p99Ms: percentileFromBuckets(row.buckets.map(Number), 0.99),
+        count: 0,
+        errors: 0,
+        buckets: emptyBuckets(),
+        versions: [],
       };
-    })
+      edges.set(key, edge);
+    }
+    const count = Number(row.count);
+    const errors = Number(row.errors);
+    const buckets = row.buckets.map(Number);
+    edge.count += count;
+    edge.errors += errors;
+    addBuckets(edge.buckets, buckets);
+    edge.versions.push({ version: row.server_version, totals: totalsOf(count, errors, buckets, seconds) });
+  }
+  return [...edges.values()]
+    .map((edge) => ({
+      client: edge.client,
+      server: edge.server,
+      count: edge.count,
+      errors: edge.errors,
+      rate: edge.count / seconds,
+      errorRate: edge.count === 0 ? 0 : edge.errors / edge.count,
+      p99Ms: percentileFromBuckets(edge.buckets, 0.99),
+      versions: edge.versions.sort((a, b) => a.version.localeCompare(b.version)),
+    }))
     .sort((a, b) => a.client.localeCompare(b.client) || a.server.localeCompare(b.server));
 }

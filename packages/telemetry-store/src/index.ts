@@ -18,12 +18,13 @@ export {
   redBreakdown,
   serviceGraphSummary,
   hourAligned,
-  VERSION_SEPARATOR,
   totalsOf,
   type BreakdownKey,
   type BreakdownQuery,
+  type EdgeVersionTotals,
   type RedSeries,
   type RedTotals,
+  type ServiceGraphSummaryEdge,
 } from "./breakdown";
 export { versionTotalsSince, type VersionCounts } from "./version-totals";
 export { windowTotals, FINE_ROLLUP_RETENTION_MS, type WindowQuery, type WindowTotals } from "./window-totals";

@@ -3,7 +3,13 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SpanKind, type NormalizedSpan, type TelemetryIngestPayload } from "@switchyard/contracts";
 import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
-import { PARENT_WAIT_MS, TelemetryQueries, TelemetryWriter, updateServiceGraph } from "./index";
+import {
+  PARENT_WAIT_MS,
+  serviceGraphSummary,
+  TelemetryQueries,
+  TelemetryWriter,
+  updateServiceGraph,
+} from "./index";
 
 let testDb: TestDatabase;
 let pool: pg.Pool;
@@ -86,10 +92,19 @@ async function edges(organizationId: string) {
   }));
 }
 
+/** Every hourly edge row is the sum of its minutes, per caller, server and server version. */
 async function hoursMatchMinutes(organizationId: string) {
   const { rows } = await pool.query<{ same: boolean }>(
-    `SELECT (SELECT array[sum(count), sum(errors)] FROM telemetry_edge WHERE organization_id = $1)
-          = (SELECT array[sum(count), sum(errors)] FROM telemetry_edge_hour WHERE organization_id = $1) AS same`,
+    `WITH minutes AS (
+       SELECT date_trunc('hour', minute) AS hour, client_service, server_service, server_version,
+         sum(count)::bigint AS count, sum(errors)::bigint AS errors
+       FROM telemetry_edge WHERE organization_id = $1 GROUP BY 1, 2, 3, 4
+     ), hours AS (
+       SELECT hour, client_service, server_service, server_version, count, errors
+       FROM telemetry_edge_hour WHERE organization_id = $1 AND count <> 0
+     )
+     SELECT NOT EXISTS (SELECT * FROM minutes EXCEPT SELECT * FROM hours)
+       AND NOT EXISTS (SELECT * FROM hours EXCEPT SELECT * FROM minutes) AS same`,
     [organizationId],
   );
   return rows[0]!.same;
@@ -148,6 +163,81 @@ describe("service graph", () => {
     expect(await edges("org_gateway")).toEqual([
       { client: "switchyard-gateway/agent-1", server: "orders", count: 2, errors: 0 },
     ]);
+  });
+
+  it("splits each edge by the server span's version: two callers of one server keep their own mixes", async () => {
+    const organizationId = "org_versions";
+    const failed = { httpStatusCode: 503 };
+    // gateway-a: three calls to orders v1 and one (failed) to v2; gateway-b: one to v1, two to v2 and one
+    // to a span without a version. Half of each arrive in the parent's batch, half later through the job.
+    const calls = [
+      call("gateway-a", "orders", { version: "v1" }),
+      call("gateway-a", "orders", { version: "v1" }),
+      call("gateway-a", "orders", { version: "v1" }),
+      call("gateway-a", "orders", { version: "v2", ...failed }),
+      call("gateway-b", "orders", { version: "v1" }),
+      call("gateway-b", "orders", { version: "v2" }),
+      call("gateway-b", "orders", { version: "v2" }),
+      call("gateway-b", "orders", { version: null }),
+    ];
+    const together = calls.filter((_, i) => i % 2 === 0);
+    const apart = calls.filter((_, i) => i % 2 === 1);
+    await writer.write(
+      traces(organizationId, [
+        ...together.flatMap((c) => [c.parent, c.child]),
+        ...apart.map((c) => c.parent),
+      ]),
+    );
+    await writer.write(
+      traces(
+        organizationId,
+        apart.map((c) => c.child),
+      ),
+    );
+    expect(await updateServiceGraph(pool)).toMatchObject({ calls: apart.length, waiting: 0 });
+
+    const summary = await serviceGraphSummary(pool, { organizationId, ...range });
+    const split = summary.map((edge) => ({
+      edge: `${edge.client}->${edge.server}`,
+      count: edge.count,
+      errors: edge.errors,
+      versions: edge.versions.map((v) => [v.version, v.totals.count, v.totals.errors]),
+    }));
+    expect(split).toEqual([
+      {
+        edge: "gateway-a->orders",
+        count: 4,
+        errors: 1,
+        versions: [
+          ["v1", 3, 0],
+          ["v2", 1, 1],
+        ],
+      },
+      {
+        edge: "gateway-b->orders",
+        count: 4,
+        errors: 0,
+        versions: [
+          ["", 1, 0],
+          ["v1", 1, 0],
+          ["v2", 2, 0],
+        ],
+      },
+    ]);
+    for (const edge of summary) {
+      expect(edge.versions.reduce((sum, v) => sum + v.totals.rate, 0)).toBeCloseTo(edge.rate, 12);
+    }
+    expect(await hoursMatchMinutes(organizationId)).toBe(true);
+    // Whole hours read the hourly table and give the same split.
+    const hourStart = Math.floor(MINUTE_START / 3_600_000) * 3_600_000;
+    const hours = await serviceGraphSummary(pool, {
+      organizationId,
+      from: new Date(hourStart - 3_600_000),
+      to: new Date(hourStart + 3_600_000),
+    });
+    expect(
+      hours.map((edge) => edge.versions.map((v) => [v.version, v.totals.count, v.totals.errors])),
+    ).toEqual(split.map((edge) => edge.versions));
   });
 
   it("gives up on a parent that never arrives after PARENT_WAIT_MS", async () => {

@@ -43,6 +43,7 @@ describe("resolveWithinBatch", () => {
         traceId: "b".repeat(32),
         parentSpanId: "1".repeat(16),
         service: "api",
+        version: "",
         startUs: START_US,
         durationUs: 7_000,
         error: false,
@@ -57,11 +58,32 @@ describe("resolveWithinBatch", () => {
         minuteMs: 1_699_999_980_000,
         client: "api",
         server: "db",
+        serverVersion: "",
         count: 2,
         errors: 2,
         durationSumMs: 14,
         buckets,
       },
+    ]);
+  });
+
+  it("keeps the server span's version on each call, so one edge splits by the version that answered", () => {
+    const edges = new EdgeAccumulator();
+    const unresolved = resolveWithinBatch(
+      "org",
+      [
+        span("1", "web", null),
+        { ...span("2", "api", "1"), version: "v1" },
+        { ...span("3", "api", "1"), version: "v2" },
+        { ...span("4", "api", "1"), version: "v2" },
+        { ...span("5", "api", "9"), version: "v2" },
+      ],
+      edges,
+    );
+    expect(unresolved.map((child) => child.version)).toEqual(["v2"]);
+    expect(edges.values().map((row) => [row.client, row.server, row.serverVersion, row.count])).toEqual([
+      ["web", "api", "v1", 1],
+      ["web", "api", "v2", 2],
     ]);
   });
 });

@@ -3,12 +3,17 @@ import { GATEWAY_SERVICE_NAME, type NormalizedSpan } from "@switchyard/contracts
 import { minuteOf, spanIsError } from "./aggregate";
 import { bucketIndex, emptyBuckets } from "./histogram";
 
-/** Calls from one service to another in one minute, as added onto `telemetry_edge`. */
+/**
+ * Calls from one service to another in one minute, answered by one version of the server, as added onto
+ * `telemetry_edge`.
+ */
 export interface EdgeRow {
   organizationId: string;
   minuteMs: number;
   client: string;
   server: string;
+  /** The server span's version, as the rollups key it ('' when the span has none). */
+  serverVersion: string;
   count: number;
   errors: number;
   durationSumMs: number;
@@ -20,6 +25,8 @@ export interface UnresolvedChild {
   traceId: string;
   parentSpanId: string;
   service: string;
+  /** The child's version ('' for none): the version of the server side of the call. */
+  version: string;
   startUs: number;
   durationUs: number;
   error: boolean;
@@ -36,23 +43,31 @@ function callerName(span: Pick<NormalizedSpan, "service" | "attributes">): strin
     : span.service;
 }
 
-const edgeKey = (e: EdgeRow) => `${e.organizationId}\0${e.minuteMs}\0${e.client}\0${e.server}`;
+const edgeKey = (e: Pick<EdgeRow, "organizationId" | "minuteMs" | "client" | "server" | "serverVersion">) =>
+  `${e.organizationId}\0${e.minuteMs}\0${e.client}\0${e.server}\0${e.serverVersion}`;
 
 /** Sums calls per edge and minute, so a batch or a job run makes one upsert per edge row. */
 export class EdgeAccumulator {
   private readonly rows = new Map<string, EdgeRow>();
 
-  /** One call from `client` (the parent's caller name) to the child's service, in the child's minute. */
+  /**
+   * One call from `client` (the parent's caller name) to the child's service and version, in the child's
+   * minute.
+   */
   addCall(organizationId: string, client: string, child: UnresolvedChild): void {
     const durationMs = child.durationUs / 1000;
-    const key = `${organizationId}\0${minuteOf(child.startUs)}\0${client}\0${child.service}`;
+    const id = {
+      organizationId,
+      minuteMs: minuteOf(child.startUs),
+      client,
+      server: child.service,
+      serverVersion: child.version,
+    };
+    const key = edgeKey(id);
     let row = this.rows.get(key);
     if (!row) {
       row = {
-        organizationId,
-        minuteMs: minuteOf(child.startUs),
-        client,
-        server: child.service,
+        ...id,
         count: 0,
         errors: 0,
         durationSumMs: 0,
@@ -89,6 +104,7 @@ export function resolveWithinBatch(
       traceId: span.traceId,
       parentSpanId: span.parentSpanId,
       service: span.service,
+      version: span.version ?? "",
       startUs: span.startUs,
       durationUs: span.durationUs,
       error: spanIsError(span),
@@ -105,14 +121,15 @@ export async function upsertEdges(client: PoolClient, rows: EdgeRow[]): Promise<
   if (rows.length === 0) return;
   const sorted = [...rows].sort((a, b) => (edgeKey(a) < edgeKey(b) ? -1 : 1));
   await client.query(
-    `INSERT INTO telemetry_edge AS e (organization_id, minute, client_service, server_service, count, errors,
-       duration_sum_ms, buckets)
-     SELECT t.organization_id, to_timestamp(t.minute_ms / 1000.0), t.client_service, t.server_service, t.count,
-       t.errors, t.duration_sum_ms, t.buckets::bigint[]
-     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::float8[],
-       $8::text[])
-       AS t(organization_id, minute_ms, client_service, server_service, count, errors, duration_sum_ms, buckets)
-     ON CONFLICT (organization_id, minute, client_service, server_service) DO UPDATE SET
+    `INSERT INTO telemetry_edge AS e (organization_id, minute, client_service, server_service, server_version,
+       count, errors, duration_sum_ms, buckets)
+     SELECT t.organization_id, to_timestamp(t.minute_ms / 1000.0), t.client_service, t.server_service,
+       t.server_version, t.count, t.errors, t.duration_sum_ms, t.buckets::bigint[]
+     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+       $8::float8[], $9::text[])
+       AS t(organization_id, minute_ms, client_service, server_service, server_version, count, errors,
+         duration_sum_ms, buckets)
+     ON CONFLICT (organization_id, minute, client_service, server_service, server_version) DO UPDATE SET
        count = e.count + excluded.count, errors = e.errors + excluded.errors,
        duration_sum_ms = e.duration_sum_ms + excluded.duration_sum_ms,
        buckets = ARRAY(SELECT a + b FROM unnest(e.buckets, excluded.buckets) AS u(a, b))`,
@@ -121,6 +138,7 @@ export async function upsertEdges(client: PoolClient, rows: EdgeRow[]): Promise<
       sorted.map((r) => r.minuteMs),
       sorted.map((r) => r.client),
       sorted.map((r) => r.server),
+      sorted.map((r) => r.serverVersion),
       sorted.map((r) => r.count),
       sorted.map((r) => r.errors),
       sorted.map((r) => r.durationSumMs),
@@ -139,14 +157,15 @@ export async function queueUnresolved(
   if (children.length === 0) return;
   await client.query(
     `INSERT INTO telemetry_graph_pending (organization_id, queued_at, trace_ids, parent_span_ids, services,
-       start_us, duration_us, errors)
-     VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8)`,
+       versions, start_us, duration_us, errors)
+     VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9)`,
     [
       organizationId,
       queuedAt ?? null,
       children.map((c) => c.traceId),
       children.map((c) => c.parentSpanId),
       children.map((c) => c.service),
+      children.map((c) => c.version),
       children.map((c) => c.startUs),
       children.map((c) => c.durationUs),
       children.map((c) => c.error),
@@ -165,6 +184,7 @@ interface PendingRow {
   trace_ids: string[];
   parent_span_ids: string[];
   services: string[];
+  versions: string[];
   start_us: string[];
   duration_us: string[];
   errors: boolean[];
@@ -195,7 +215,7 @@ export async function updateServiceGraph(
     }
     const { rows: pending } = await client.query<PendingRow>(
       `DELETE FROM telemetry_graph_pending RETURNING organization_id, queued_at, trace_ids, parent_span_ids,
-         services, start_us, duration_us, errors`,
+         services, versions, start_us, duration_us, errors`,
     );
     const children = pending.flatMap((row) =>
       row.trace_ids.map((traceId, i) => ({
@@ -204,6 +224,7 @@ export async function updateServiceGraph(
           traceId,
           parentSpanId: row.parent_span_ids[i]!,
           service: row.services[i]!,
+          version: row.versions[i]!,
           startUs: Number(row.start_us[i]),
           durationUs: Number(row.duration_us[i]),
           error: row.errors[i]!,

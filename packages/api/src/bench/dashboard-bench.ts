@@ -64,9 +64,9 @@ async function generate(pool: pg.Pool, now: Date): Promise<void> {
       sum(count), sum(errors), sum(duration_sum_ms), ARRAY[${BUCKET_SUMS}]
     FROM telemetry_rollup GROUP BY 1, 2, 3, 4, 5, 6, 7`);
   await pool.query(`INSERT INTO telemetry_edge_hour
-    SELECT organization_id, date_trunc('hour', minute), client_service, server_service,
+    SELECT organization_id, date_trunc('hour', minute), client_service, server_service, server_version,
       sum(count), sum(errors), sum(duration_sum_ms), ARRAY[${BUCKET_SUMS}]
-    FROM telemetry_edge GROUP BY 1, 2, 3, 4`);
+    FROM telemetry_edge GROUP BY 1, 2, 3, 4, 5`);
 }
 
 const BUCKET_SUMS = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `sum(buckets[${i + 1}])`).join(
@@ -91,17 +91,22 @@ async function loadMinutes(pool: pg.PoolClient, startMs: number, endMs: number):
        LATERAL (SELECT 'stable' AS version UNION ALL SELECT 'canary' WHERE s % $6 = 0) AS v`,
     [ORGANIZATION_ID, new Date(startMs), new Date(endMs), SERVICES, ROUTES_PER_SERVICE, CANARY_EVERY],
   );
-  // The gateway calls every service; each service calls the next two.
+  // The gateway calls every service; each service calls the next two. A call to a canary service is
+  // answered by either version: one row per version, 100 and 20 calls.
   await pool.query(
     `INSERT INTO telemetry_edge
-       (organization_id, minute, client_service, server_service, count, errors, duration_sum_ms, buckets)
-     SELECT $1, m, e.client, e.server, 120, 1, 120 * 30.0, ${buckets}
+       (organization_id, minute, client_service, server_service, server_version, count, errors, duration_sum_ms,
+        buckets)
+     SELECT $1, m, e.client, 'svc-' || lpad(e.server::text, 2, '0'), v.version, v.count, 1, v.count * 30.0,
+       ${buckets}
      FROM generate_series($2::timestamptz, $3::timestamptz - interval '1 minute', interval '1 minute') AS m,
-       (SELECT 'switchyard-gateway' AS client, 'svc-' || lpad(s::text, 2, '0') AS server FROM generate_series(0, $4 - 1) s
+       (SELECT 'switchyard-gateway' AS client, s AS server FROM generate_series(0, $4 - 1) s
         UNION ALL
-        SELECT 'svc-' || lpad(s::text, 2, '0'), 'svc-' || lpad(((s + k) % $4)::text, 2, '0')
-        FROM generate_series(0, $4 - 1) s, generate_series(1, 2) k) AS e`,
-    [ORGANIZATION_ID, new Date(startMs), new Date(endMs), SERVICES],
+        SELECT 'svc-' || lpad(s::text, 2, '0'), (s + k) % $4
+        FROM generate_series(0, $4 - 1) s, generate_series(1, 2) k) AS e,
+       LATERAL (SELECT 'stable' AS version, CASE WHEN e.server % $5 = 0 THEN 100 ELSE 120 END AS count
+                UNION ALL SELECT 'canary', 20 WHERE e.server % $5 = 0) AS v`,
+    [ORGANIZATION_ID, new Date(startMs), new Date(endMs), SERVICES, CANARY_EVERY],
   );
   // A span every 5 minutes per service, so the detail page's error and slow trace searches have data.
   for (let day = startMs - (startMs % 86_400_000); day <= endMs; day += 86_400_000) {
