@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMs, formatPercent, formatRate } from "./format";
+import { formatMs, formatPercent, formatRate, versionLabel } from "./format";
 
 describe("dashboard number formatting", () => {
   it("never shows a non-zero value as zero", () => {
@@ -20,5 +20,11 @@ describe("dashboard number formatting", () => {
     expect(formatMs(499.6)).toBe("500 ms");
     expect(formatMs(12_500)).toBe("12.5 s");
     expect(formatMs(null)).toBe("–");
+  });
+
+  it("names the versions that are not versions in words", () => {
+    expect(versionLabel("none")).toBe("no target");
+    expect(versionLabel("")).toBe("no version");
+    expect(versionLabel("v2")).toBe("v2");
   });
 });

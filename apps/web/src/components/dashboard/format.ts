@@ -29,6 +29,16 @@ export function formatMs(ms: number | null): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * A version as people read it. The gateway labels a request no target answered (none healthy, none
+ * routed) "none", and a span without a version is stored as "".
+ */
+export function versionLabel(version: string): string {
+  if (version === "none") return "no target";
+  if (version === "") return "no version";
+  return version;
+}
+
 export function formatCount(count: number): string {
   return count.toLocaleString("en-US");
 }

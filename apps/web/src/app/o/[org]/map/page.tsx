@@ -10,7 +10,7 @@ export default function Page() {
     <>
       <PageHeader
         title="Service map"
-        description="Who calls whom, with rate, error rate and p99 on every edge. A canary shows both versions' numbers."
+        description="Who calls whom, with the rate and errors on every edge (point at a label for p99 and more). An edge into a canary shows how its own calls split between the versions."
       />
       <Suspense fallback={<Loading />}>
         <ServiceMapView />

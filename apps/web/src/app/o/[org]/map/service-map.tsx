@@ -2,43 +2,96 @@
 
 import "@xyflow/react/dist/style.css";
 import { useQuery } from "@tanstack/react-query";
-import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from "@xyflow/react";
+import {
+  Background,
+  BaseEdge,
+  Controls,
+  EdgeLabelRenderer,
+  MarkerType,
+  Position,
+  ReactFlow,
+  type Edge,
+  type EdgeProps,
+  type Node,
+} from "@xyflow/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import type { RouterOutputs } from "@switchyard/api";
-import { formatMs, formatPercent, formatRate, healthColor, healthLabel } from "@/components/dashboard/format";
+import { formatRate, healthColor, healthLabel } from "@/components/dashboard/format";
 import { RangePicker } from "@/components/dashboard/range-picker";
 import { useViewState } from "@/components/dashboard/use-view-state";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, EmptyState, Loading } from "@/components/ui";
 import { messageOf } from "@/trpc/errors";
 import { useTRPC } from "@/trpc/react";
-import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from "./layout-graph";
+import { edgeDetails, edgeSummary, labelSize } from "@/components/dashboard/edge-label";
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, smoothPath, type Point } from "./layout-graph";
 
 type ServiceMap = RouterOutputs["telemetry"]["serviceMap"];
-type MapEdge = ServiceMap["edges"][number];
 
-function edgeLabel(edge: MapEdge): string {
-  const main = `${formatRate(edge.rate)} · ${formatPercent(edge.errorRate)} err · p99 ${formatMs(edge.p99Ms)}`;
-  if (edge.versions.length === 0) return main;
-  // A canary: both versions' numbers on the split edge.
-  return edge.versions
-    .map(
-      (v) =>
-        `${v.version}: ${formatRate(v.totals.rate)} · ${formatPercent(v.totals.errorRate)} · p99 ${formatMs(v.totals.p99Ms)}`,
-    )
-    .join("\n");
+type RoutedEdge = Edge<{ bends: Point[]; label: Point; lines: string[]; details: string[] }, "routed">;
+
+/**
+ * An edge along the route the layout gave it, from the caller's right side to the server's left side,
+ * with its short label in the place the layout kept free for it; the label's tooltip has every number.
+ */
+function RoutedEdgeView({
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  data,
+  markerEnd,
+  style,
+}: EdgeProps<RoutedEdge>) {
+  if (!data) return null;
+  const path = smoothPath([{ x: sourceX, y: sourceY }, ...data.bends, { x: targetX, y: targetY }]);
+  return (
+    <>
+      <BaseEdge path={path} markerEnd={markerEnd} style={style} />
+      <EdgeLabelRenderer>
+        <div
+          className="nodrag nopan absolute rounded border border-slate-200 bg-white/90 px-1 text-center text-[11px] leading-[15px] whitespace-pre text-slate-700"
+          style={{
+            transform: `translate(-50%, -50%) translate(${data.label.x}px, ${data.label.y}px)`,
+            pointerEvents: "all",
+          }}
+          title={data.details.join("\n")}
+        >
+          {data.lines.map((line, i) => (
+            <span key={i} className={i === 0 ? "block" : "block text-indigo-700"}>
+              {line}
+            </span>
+          ))}
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
 }
 
-function toFlow(map: ServiceMap): { nodes: Node[]; edges: Edge[] } {
-  const positions = layoutGraph(
+// Outside the component: React Flow warns about (and re-mounts on) a new edge types object every render.
+const EDGE_TYPES = { routed: RoutedEdgeView };
+
+const edgeId = (edge: { client: string; server: string }) => `${edge.client}->${edge.server}`;
+
+function toFlow(map: ServiceMap): { nodes: Node[]; edges: RoutedEdge[] } {
+  const labels = new Map(map.edges.map((edge) => [edgeId(edge), edgeSummary(edge)]));
+  const layout = layoutGraph(
     map.nodes.map((n) => n.id),
-    map.edges.map((e) => ({ source: e.client, target: e.server })),
+    map.edges.map((edge) => ({
+      id: edgeId(edge),
+      source: edge.client,
+      target: edge.server,
+      label: labelSize(labels.get(edgeId(edge))!),
+    })),
   );
   const nodes: Node[] = map.nodes.map((node) => ({
     id: node.id,
-    position: positions.get(node.id) ?? { x: 0, y: 0 },
+    position: layout.nodes.get(node.id) ?? { x: 0, y: 0 },
+    // Left to right: calls leave a node on its right and arrive on its left.
+    sourcePosition: Position.Right,
+    targetPosition: Position.Left,
     data: {
       label: (
         <span className="block text-left">
@@ -62,27 +115,20 @@ function toFlow(map: ServiceMap): { nodes: Node[]; edges: Edge[] } {
       background: "white",
     },
   }));
-  const edges: Edge[] = map.edges.flatMap((edge): Edge[] => {
-    const base = {
+  const edges: RoutedEdge[] = map.edges.map((edge) => {
+    const id = edgeId(edge);
+    const route = layout.edges.get(id)!;
+    // A split edge (calls answered by more than one version: a canary) is drawn in the versions' colour.
+    const colour = edge.versions.length > 0 ? "#6366f1" : "#94a3b8";
+    return {
+      id,
       source: edge.client,
       target: edge.server,
-      markerEnd: { type: MarkerType.ArrowClosed },
-      labelBgPadding: [4, 2] as [number, number],
-      labelStyle: { fontSize: 11, whiteSpace: "pre" as const },
+      type: "routed",
+      data: { ...route, lines: labels.get(id)!, details: edgeDetails(edge) },
+      markerEnd: { type: MarkerType.ArrowClosed, color: colour },
+      style: { strokeWidth: 2, stroke: colour },
     };
-    if (edge.versions.length === 0) {
-      return [
-        { ...base, id: `${edge.client}->${edge.server}`, label: edgeLabel(edge), style: { strokeWidth: 2 } },
-      ];
-    }
-    // Split edge: one line per version, offset so both stay visible.
-    return edge.versions.map((v, i) => ({
-      ...base,
-      id: `${edge.client}->${edge.server}@${v.version}`,
-      type: i === 0 ? "default" : "smoothstep",
-      label: `${v.version}: ${formatRate(v.totals.rate)} · ${formatPercent(v.totals.errorRate)} · p99 ${formatMs(v.totals.p99Ms)}`,
-      style: { strokeWidth: 2, strokeDasharray: i === 0 ? undefined : "6 3" },
-    }));
   });
   return { nodes, edges };
 }
@@ -126,6 +172,7 @@ export function ServiceMapView() {
             <ReactFlow
               nodes={flow.nodes}
               edges={flow.edges}
+              edgeTypes={EDGE_TYPES}
               fitView
               nodesDraggable={false}
               nodesConnectable={false}
@@ -152,7 +199,7 @@ export function ServiceMapView() {
             ) : (
               <ul className="space-y-1 text-sm" data-testid="map-edges">
                 {map.data.edges.map((edge) => (
-                  <li key={`${edge.client}->${edge.server}`} data-edge={`${edge.client}->${edge.server}`}>
+                  <li key={edgeId(edge)} data-edge={edgeId(edge)}>
                     <Link className="text-indigo-700 hover:underline" href={nodeHref(edge.client)}>
                       {nodeLabel(edge.client)}
                     </Link>{" "}
@@ -160,7 +207,9 @@ export function ServiceMapView() {
                     <Link className="text-indigo-700 hover:underline" href={nodeHref(edge.server)}>
                       {nodeLabel(edge.server)}
                     </Link>
-                    <span className="ml-2 whitespace-pre-line text-slate-600">{edgeLabel(edge)}</span>
+                    <span className="ml-2 whitespace-pre-line text-slate-600">
+                      {edgeDetails(edge).join("\n")}
+                    </span>
                   </li>
                 ))}
               </ul>
