@@ -100,6 +100,12 @@ test("live telemetry from the demo shop through a gateway: the overview shows th
       );
     }).toPass({ timeout: 60_000, intervals: [3_000] });
     await page.goto(`/o/demo/map?range=custom&from=${range.from}&to=${range.to}&refresh=off`);
+    // The screenshot is of the drawn map, not of its loading state.
+    const calls = page.getByTestId("map-edges");
+    for (const edge of ["switchyard-gateway/gateway-a->orders", "orders->users", "orders->products"]) {
+      await expect(calls.locator(`[data-edge="${edge}"]`)).toBeVisible();
+    }
+    await expect(page.getByTestId("service-map").getByText(/\/s/).first()).toBeVisible();
     await page.screenshot({ path: "test-results/screenshots/map-live.png", fullPage: true });
   });
 
