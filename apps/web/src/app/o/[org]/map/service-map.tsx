@@ -13,10 +13,11 @@ import {
   type Edge,
   type EdgeProps,
   type Node,
+  useReactFlow,
 } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import type { RouterOutputs } from "@switchyard/api";
 import { formatRate, healthColor, healthLabel } from "@/components/dashboard/format";
 import { RangePicker } from "@/components/dashboard/range-picker";
@@ -68,6 +69,19 @@ function RoutedEdgeView({
       </EdgeLabelRenderer>
     </>
   );
+}
+
+/**
+ * Fits the view again whenever the graph's shape changes: `fitView` on ReactFlow fits only the first draw,
+ * and a service or call that shows up in a later refresh would be drawn outside the view. A refresh that
+ * only changes numbers keeps the user's zoom and pan.
+ */
+function FitWhenShapeChanges({ shape }: { shape: string }) {
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    void fitView();
+  }, [shape, fitView]);
+  return null;
 }
 
 // Outside the component: React Flow warns about (and re-mounts on) a new edge types object every render.
@@ -144,6 +158,7 @@ export function ServiceMapView() {
     placeholderData: (previous) => previous,
   });
   const flow = useMemo(() => (map.data ? toFlow(map.data) : null), [map.data]);
+  const shape = flow ? [...flow.nodes.map((n) => n.id), ...flow.edges.map((e) => e.id)].join("\n") : "";
   const nodesById = useMemo(() => new Map(map.data?.nodes.map((node) => [node.id, node])), [map.data]);
   // A gateway instance is an agent, not a service: it opens the Agents page.
   const nodeHref = (id: string) =>
@@ -179,6 +194,7 @@ export function ServiceMapView() {
               onNodeClick={(_, node) => router.push(nodeHref(node.id))}
               proOptions={{ hideAttribution: true }}
             >
+              <FitWhenShapeChanges shape={shape} />
               <Background />
               <Controls showInteractive={false} />
             </ReactFlow>
