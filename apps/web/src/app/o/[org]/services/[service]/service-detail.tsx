@@ -3,7 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { RouterOutputs } from "@switchyard/api";
-import { formatCount, formatMs, formatPercent, formatRate, healthColor } from "@/components/dashboard/format";
+import {
+  formatCount,
+  formatMs,
+  formatPercent,
+  formatRate,
+  healthColor,
+  versionLabel,
+} from "@/components/dashboard/format";
 import { HealthBadge } from "@/components/dashboard/health-badge";
 import { RangePicker } from "@/components/dashboard/range-picker";
 import { TimeChart } from "@/components/dashboard/time-chart";
@@ -48,11 +55,13 @@ function BreakdownTable({
   rows,
   selected,
   onSelect,
+  label = (key) => key,
 }: {
   caption: string;
   rows: Series[];
   selected: string | undefined;
   onSelect: (key: string | undefined) => void;
+  label?: (key: string) => string;
 }) {
   if (rows.length === 0) return <p className="text-sm text-slate-500">No traffic in this range.</p>;
   return (
@@ -91,7 +100,7 @@ function BreakdownTable({
                   onClick={() => onSelect(selected === row.key ? undefined : row.key)}
                   className="text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
                 >
-                  {row.key}
+                  {label(row.key)}
                 </button>
               </th>
               <td className="py-1 pr-3 tabular-nums">{formatRate(row.totals.rate)}</td>
@@ -120,7 +129,7 @@ function Versions({ versions }: { versions: Series[] }) {
               style={{ background: VERSION_COLORS[i % VERSION_COLORS.length] }}
               aria-hidden="true"
             />
-            {version.key}
+            {versionLabel(version.key)}
           </p>
           <Signals totals={version.totals} />
           <TimeChart
@@ -131,7 +140,7 @@ function Versions({ versions }: { versions: Series[] }) {
             }))}
             series={[{ key: "rate", label: "Rate", color: VERSION_COLORS[i % VERSION_COLORS.length]! }]}
             format={formatRate}
-            summary={`Request rate of version ${version.key} over the range`}
+            summary={`Request rate of version ${versionLabel(version.key)} over the range`}
           />
         </div>
       ))}
@@ -215,7 +224,10 @@ export function ServiceDetailView({ service }: { service: string }) {
       p95: p.p95Ms,
       p99: p.p99Ms,
     })) ?? [];
-  const filterText = [view.route && `route ${view.route}`, view.version && `version ${view.version}`]
+  const filterText = [
+    view.route && `route ${view.route}`,
+    view.version !== undefined && `version ${versionLabel(view.version)}`,
+  ]
     .filter(Boolean)
     .join(", ");
 
@@ -299,6 +311,7 @@ export function ServiceDetailView({ service }: { service: string }) {
                   rows={detail.data.byVersion}
                   selected={view.version}
                   onSelect={(version) => setView({ version })}
+                  label={versionLabel}
                 />
               </div>
             </Card>
