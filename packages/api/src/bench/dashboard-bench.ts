@@ -63,7 +63,10 @@ async function generate(pool: pg.Pool, now: Date): Promise<void> {
     SELECT organization_id, date_trunc('hour', minute), service, route, version, status_class, source,
       sum(count), sum(errors), sum(duration_sum_ms), ARRAY[${BUCKET_SUMS}]
     FROM telemetry_rollup GROUP BY 1, 2, 3, 4, 5, 6, 7`);
+  // Columns named: server_version was added to the table last, after the counts.
   await pool.query(`INSERT INTO telemetry_edge_hour
+      (organization_id, hour, client_service, server_service, server_version, count, errors, duration_sum_ms,
+       buckets)
     SELECT organization_id, date_trunc('hour', minute), client_service, server_service, server_version,
       sum(count), sum(errors), sum(duration_sum_ms), ARRAY[${BUCKET_SUMS}]
     FROM telemetry_edge GROUP BY 1, 2, 3, 4, 5`);
