@@ -1,9 +1,9 @@
 // A local stand-in for a Slack incoming webhook: `slack-receiver --port 4400`. POST /services/... answers like
 // Slack and records the message; GET /messages lists them.
 import { once } from "node:events";
+import { createSlackReceiver } from "@switchyard/alerting/slack-receiver";
 import { runCli } from "./cli";
 import { parseReceiverFlags, RECEIVER_USAGE } from "./slack-receiver/flags";
-import { createSlackReceiver } from "./slack-receiver/receiver";
 
 async function main(): Promise<void> {
   const flags = parseReceiverFlags(process.argv.slice(2));

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SlackMessage } from "../slack";
+import { createSlackReceiver, type AnswerMessage } from "../slack-receiver";
 
-/** What the stand-in answers one request with; `hang` holds it open until `release()`. */
+/** What the stand-in answers one message with; `hang` holds it open until `release()`. */
 export type ReceiverReply =
   { status: number; body?: string; headers?: Record<string, string> } | { hang: true };
 
@@ -11,20 +11,21 @@ export interface ReceivedRequest {
   at: number;
   path: string;
   body: SlackMessage;
-  /** The status answered; null while held open or when the client went away first. */
+  /** The status answered; null while held open. */
   status: number | null;
 }
 
 /**
- * A local stand-in for Slack's incoming webhook: records every request, answers from a script of replies
- * (then "200 ok", as Slack does), and can hold a request open to catch a sender mid-send.
+ * The demo's Slack receiver (`../slack-receiver`), scriptable for tests: records every message it accepts,
+ * answers from a script of replies (then "200 ok", as Slack does), and can hold a request open to catch a
+ * sender mid-send.
  */
 export interface SlackReceiver {
   url: string;
   requests: ReceivedRequest[];
-  /** Replies for the next requests, in order. */
+  /** Replies for the next messages, in order. */
   script(...replies: ReceiverReply[]): void;
-  /** Resolves once at least `count` requests have arrived. */
+  /** Resolves once at least `count` messages have arrived. */
   waitForRequests(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   /** Answers every held request with 200. */
   release(): void;
@@ -34,38 +35,29 @@ export interface SlackReceiver {
 export async function startSlackReceiver(): Promise<SlackReceiver> {
   const requests: ReceivedRequest[] = [];
   const replies: ReceiverReply[] = [];
-  const held: Array<{ res: ServerResponse; record: ReceivedRequest }> = [];
+  const held: AnswerMessage[] = [];
   let waiters: Array<() => void> = [];
 
-  const answer = (
-    res: ServerResponse,
-    record: ReceivedRequest,
-    status: number,
-    body = "ok",
-    headers = {},
-  ) => {
-    record.status = status;
-    if (!res.destroyed) res.writeHead(status, { "content-type": "text/plain", ...headers }).end(body);
-  };
-
-  const server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
+  const { server } = createSlackReceiver({
+    onMessage(message, answer) {
       const record: ReceivedRequest = {
         at: Date.now(),
-        path: req.url ?? "/",
-        body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "null") as SlackMessage,
+        path: message.path,
+        body: message.payload as unknown as SlackMessage,
         status: null,
+      };
+      const answerAndRecord: AnswerMessage = (status, text, headers) => {
+        record.status = status;
+        answer(status, text, headers);
       };
       requests.push(record);
       const wake = waiters;
       waiters = [];
       for (const waiter of wake) waiter();
       const reply = replies.shift() ?? { status: 200 };
-      if ("hang" in reply) held.push({ res, record });
-      else answer(res, record, reply.status, reply.body, reply.headers);
-    });
+      if ("hang" in reply) held.push(answerAndRecord);
+      else answerAndRecord(reply.status, reply.body, reply.headers);
+    },
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -88,7 +80,7 @@ export async function startSlackReceiver(): Promise<SlackReceiver> {
       return requests;
     },
     release() {
-      for (const { res, record } of held.splice(0)) answer(res, record, 200);
+      for (const answer of held.splice(0)) answer(200);
     },
     async close() {
       server.closeAllConnections();

@@ -8,9 +8,17 @@ export interface ReceivedMessage {
   payload: Record<string, unknown>;
 }
 
+/** Answers one accepted message: a status, Slack's answer word (default `ok`) and extra headers. */
+export type AnswerMessage = (status: number, text?: string, headers?: Record<string, string>) => void;
+
 export interface SlackReceiverOptions {
   /** Older messages are dropped past this many (counted in `dropped`), so a long demo stays bounded. */
   maxMessages?: number;
+  /**
+   * Decides the answer to each accepted message; without it Slack's `200 ok`. The test stand-in
+   * (`@switchyard/alerting/testing`) scripts failures with it and holds a request open by answering later.
+   */
+  onMessage?: (message: ReceivedMessage, answer: AnswerMessage) => void;
 }
 
 export interface SlackReceiver {
@@ -22,10 +30,13 @@ export interface SlackReceiver {
 const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_MESSAGES = 1_000;
 
-function sendText(res: ServerResponse, status: number, text: string): void {
+function sendText(res: ServerResponse, status: number, text: string, headers = {}): void {
+  // A held answer can come after the sender gave up and went away.
+  if (res.destroyed) return;
   res.writeHead(status, {
     "content-type": "text/plain; charset=utf-8",
     "content-length": Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
 }
@@ -68,6 +79,7 @@ export function checkPayload(body: string): { payload: Record<string, unknown> }
  */
 export function createSlackReceiver(options: SlackReceiverOptions = {}): SlackReceiver {
   const maxMessages = options.maxMessages ?? DEFAULT_MAX_MESSAGES;
+  const onMessage = options.onMessage ?? ((_message, answer) => answer(200));
   const received: ReceivedMessage[] = [];
   let nextId = 1;
   let dropped = 0;
@@ -93,17 +105,18 @@ export function createSlackReceiver(options: SlackReceiverOptions = {}): SlackRe
     if (body === null) return sendText(res, 413, "request_too_large");
     const checked = checkPayload(body.toString("utf8"));
     if ("error" in checked) return sendText(res, 400, checked.error);
-    received.push({
+    const message: ReceivedMessage = {
       id: nextId++,
       receivedAt: new Date().toISOString(),
       path: url.pathname,
       payload: checked.payload,
-    });
+    };
+    received.push(message);
     if (received.length > maxMessages) {
       received.shift();
       dropped++;
     }
-    sendText(res, 200, "ok");
+    onMessage(message, (status, text = "ok", headers = {}) => sendText(res, status, text, headers));
   }
 
   const server = createServer((req, res) => {

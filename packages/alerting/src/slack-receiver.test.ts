@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPayload } from "./receiver";
+import { checkPayload } from "./slack-receiver";
 
 describe("checkPayload", () => {
   it("accepts text or blocks, as Slack does", () => {

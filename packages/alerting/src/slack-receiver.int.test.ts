@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSlackReceiver, type SlackReceiver } from "./receiver";
+import { createSlackReceiver, type SlackReceiver } from "./slack-receiver";
+import { startSlackReceiver, type SlackReceiver as ScriptableSlackReceiver } from "./testing/slack-receiver";
 
 let receiver: SlackReceiver | undefined;
 
@@ -68,5 +69,45 @@ describe("the Slack receiver over HTTP", () => {
     };
     expect(body.messages.map((m) => m.payload.text)).toEqual(["b", "c"]);
     expect(body.dropped).toBe(1);
+  });
+});
+
+describe("the scriptable receiver for tests", () => {
+  let scripted: ScriptableSlackReceiver | undefined;
+  afterEach(async () => {
+    await scripted?.close();
+    scripted = undefined;
+  });
+  const send = (text: string) => post(scripted!.url, JSON.stringify({ text }));
+
+  it("answers from its script, then 200 ok, and records each status", async () => {
+    scripted = await startSlackReceiver();
+    scripted.script({ status: 429, body: "rate_limited", headers: { "retry-after": "2" } }, { status: 500 });
+    const limited = await fetch(scripted.url, { method: "POST", body: JSON.stringify({ text: "a" }) });
+    expect([limited.status, limited.headers.get("retry-after"), await limited.text()]).toEqual([
+      429,
+      "2",
+      "rate_limited",
+    ]);
+    expect(await send("b")).toEqual({ status: 500, text: "ok" });
+    expect(await send("c")).toEqual({ status: 200, text: "ok" });
+    expect(scripted.requests.map((r) => [r.body.text, r.status])).toEqual([
+      ["a", 429],
+      ["b", 500],
+      ["c", 200],
+    ]);
+    expect(scripted.requests[0]!.path).toBe(new URL(scripted.url).pathname);
+  });
+
+  it("holds a request open until release, and waits for requests", async () => {
+    scripted = await startSlackReceiver();
+    scripted.script({ hang: true });
+    const answered = send("held");
+    const [held] = await scripted.waitForRequests(1, 5_000);
+    expect(held!.status).toBeNull();
+    scripted.release();
+    expect(await answered).toEqual({ status: 200, text: "ok" });
+    expect(held!.status).toBe(200);
+    await expect(scripted.waitForRequests(2, 50)).rejects.toThrow("got 1 of 2 requests within 50 ms");
   });
 });
