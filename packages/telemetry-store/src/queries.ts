@@ -234,7 +234,7 @@ export class TelemetryQueries {
     return rows.map(toStoredSpan);
   }
 
-  /** Newest matching spans first, one summary per trace (its first matching span). */
+  /** Newest traces first, each summarised by its outermost matching span. */
   async searchTraces(query: TraceSearchQuery): Promise<TraceSummary[]> {
     const { rows } = await this.pool.query<{
       trace_id: string;
@@ -245,14 +245,22 @@ export class TelemetryQueries {
       duration_us: string;
       error: boolean;
     }>(
-      `SELECT trace_id, service, name, route, start_time, duration_us,
-         (status = 2 OR coalesce(http_status_code, 0) >= 500) AS error
-       FROM telemetry_span
-       WHERE organization_id = $1 AND start_time >= $2 AND start_time < $3
-         AND ($4::text IS NULL OR service = $4) AND ($5::text IS NULL OR route = $5)
-         AND ($6::text IS NULL OR ($6 = 'error') = (status = 2 OR coalesce(http_status_code, 0) >= 500))
-         AND duration_us >= $7
-       ORDER BY start_time DESC, trace_id LIMIT $8`,
+      // The newest matching spans (bounded), then per trace the one that started first: the outermost
+      // match, i.e. the request into the service rather than a call it made while serving it.
+      `SELECT trace_id, service, name, route, start_time, duration_us, error FROM (
+         SELECT DISTINCT ON (trace_id) trace_id, service, name, route, start_time, duration_us, error FROM (
+           SELECT trace_id, service, name, route, start_time, duration_us,
+             (status = 2 OR coalesce(http_status_code, 0) >= 500) AS error
+           FROM telemetry_span
+           WHERE organization_id = $1 AND start_time >= $2 AND start_time < $3
+             AND ($4::text IS NULL OR service = $4) AND ($5::text IS NULL OR route = $5)
+             AND ($6::text IS NULL OR ($6 = 'error') = (status = 2 OR coalesce(http_status_code, 0) >= 500))
+             AND duration_us >= $7
+           ORDER BY start_time DESC, trace_id LIMIT $8
+         ) AS recent
+         ORDER BY trace_id, start_time, duration_us DESC
+       ) AS per_trace
+       ORDER BY start_time DESC, trace_id LIMIT $9`,
       [
         query.organizationId,
         query.from,
@@ -262,25 +270,18 @@ export class TelemetryQueries {
         query.status ?? null,
         Math.round((query.minDurationMs ?? 0) * 1000),
         query.limit * 4,
+        query.limit,
       ],
     );
-    const seen = new Set<string>();
-    const summaries: TraceSummary[] = [];
-    for (const row of rows) {
-      if (seen.has(row.trace_id)) continue;
-      seen.add(row.trace_id);
-      summaries.push({
-        traceId: row.trace_id,
-        service: row.service,
-        name: row.name,
-        route: row.route,
-        start: row.start_time,
-        durationMs: Number(row.duration_us) / 1000,
-        error: row.error,
-      });
-      if (summaries.length >= query.limit) break;
-    }
-    return summaries;
+    return rows.map((row) => ({
+      traceId: row.trace_id,
+      service: row.service,
+      name: row.name,
+      route: row.route,
+      start: row.start_time,
+      durationMs: Number(row.duration_us) / 1000,
+      error: row.error,
+    }));
   }
 }
 

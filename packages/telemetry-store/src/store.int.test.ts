@@ -173,6 +173,42 @@ describe("telemetry store", () => {
     ).toEqual([]);
   });
 
+  it("summarises a trace by the request into the service, not a call it made while serving it", async () => {
+    const traceId = "d".repeat(32);
+    const start = (MINUTE_START + 5_000) * 1000;
+    await writer.write(
+      traces("org_a", [
+        span({
+          traceId,
+          spanId: "a".repeat(16),
+          service: "checkout",
+          name: "GET /cart/:id",
+          startUs: start,
+          durationUs: 800_000,
+        }),
+        span({
+          traceId,
+          spanId: "b".repeat(16),
+          parentSpanId: "a".repeat(16),
+          service: "checkout",
+          name: "GET users",
+          kind: SpanKind.CLIENT,
+          startUs: start + 1_000,
+          durationUs: 790_000,
+        }),
+      ]),
+    );
+    const slow = await queries.searchTraces({
+      organizationId: "org_a",
+      from: range.from,
+      to: range.to,
+      service: "checkout",
+      minDurationMs: 500,
+      limit: 10,
+    });
+    expect(slow.map((t) => [t.traceId, t.name, t.durationMs])).toEqual([[traceId, "GET /cart/:id", 800]]);
+  });
+
   it("derives service-graph edges from parent and child spans written in different batches", async () => {
     const traceId = "7".repeat(32);
     await writer.write(
