@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { StackInfo } from "../../scripts/stack/start";
 
 /**
@@ -10,4 +11,16 @@ export function demoStack(): StackInfo {
   if (!raw)
     throw new Error("SWITCHYARD_E2E_DEMO is not set: the e2e global setup did not start the demo stack");
   return JSON.parse(raw) as StackInfo;
+}
+
+/** What one process of the stack has printed so far (the global setup writes every line to one file). */
+export async function stackLogOf(name: string): Promise<string[]> {
+  const file = process.env.SWITCHYARD_E2E_STACK_LOG;
+  if (!file)
+    throw new Error("SWITCHYARD_E2E_STACK_LOG is not set: the e2e global setup did not start the stack");
+  const prefix = `${name.padEnd(17)}│ `;
+  return (await readFile(file, "utf8"))
+    .split("\n")
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => line.slice(prefix.length));
 }

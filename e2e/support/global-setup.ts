@@ -82,6 +82,7 @@ export default async function globalSetup() {
     throw error;
   }
   process.env.SWITCHYARD_E2E_DEMO = JSON.stringify(stack.info);
+  process.env.SWITCHYARD_E2E_STACK_LOG = logFile;
   return async () => {
     await stack.stop();
     await cleanUp();

@@ -5,6 +5,7 @@ import {
   configWatchQuerySchema,
   configWatchResponseSchema,
   heartbeatSchema,
+  isConfigWatchTarget,
 } from "./agent-protocol";
 
 describe("agent protocol", () => {
@@ -14,6 +15,13 @@ describe("agent protocol", () => {
       ack: "/api/agent/v1/ack",
       heartbeat: "/api/agent/v1/heartbeat",
     });
+  });
+
+  it("recognises a config watch by its path, with or without a query", () => {
+    expect(isConfigWatchTarget("/api/agent/v1/config?after=3&waitSeconds=30")).toBe(true);
+    expect(isConfigWatchTarget("/api/agent/v1/config")).toBe(true);
+    expect(isConfigWatchTarget("/api/agent/v1/heartbeat")).toBe(false);
+    expect(isConfigWatchTarget("/api/agent/v1/configs?after=3")).toBe(false);
   });
 
   it("parses the watch query from strings, with a 30 s default wait", () => {

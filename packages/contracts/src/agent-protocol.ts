@@ -18,6 +18,15 @@ export const agentApiPaths = {
   heartbeat: "/api/agent/v1/heartbeat",
 } as const;
 
+/**
+ * Whether a request target (path with its query) is a config watch. Watches are held open on purpose, up
+ * to `waitSeconds`, so the control plane marks their spans as long polls (see `LONG_POLL_SPAN_ATTRIBUTE`).
+ */
+export function isConfigWatchTarget(target: string): boolean {
+  const path = target.split("?", 1)[0];
+  return path === agentApiPaths.config;
+}
+
 export const configWatchLimits = {
   defaultWaitSeconds: 30,
   minWaitSeconds: 1,

@@ -38,6 +38,13 @@ export const SpanKind = {
 /** OTLP status codes as their protobuf numbers. */
 export const SpanStatus = { UNSET: 0, OK: 1, ERROR: 2 } as const;
 
+/**
+ * A SERVER span attribute (boolean `true`) for requests held open on purpose: long polls such as the agents'
+ * config watch, streams. Their duration is how long nobody had anything to say, not how slow the service
+ * was, so they stay in traces but are left out of the service's rate, errors and latency (the rollups).
+ */
+export const LONG_POLL_SPAN_ATTRIBUTE = "switchyard.long_poll";
+
 const hexId = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 

@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { metrics, trace } from "@opentelemetry/api";
+import { metrics, SpanKind, trace } from "@opentelemetry/api";
+import { LONG_POLL_SPAN_ATTRIBUTE } from "@switchyard/contracts";
 // The exporters' own protobuf definitions, generated from the OTLP .proto files; used here only to decode.
 import otlpRoot from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +22,7 @@ const collector = (
   }
 ).opentelemetry.proto.collector;
 
-type KeyValue = { key: string; value: { stringValue?: string } };
+type KeyValue = { key: string; value: { stringValue?: string; boolValue?: boolean } };
 type Resource = { attributes: KeyValue[] };
 interface TraceRequest {
   resourceSpans: {
@@ -72,8 +73,12 @@ describe("startTelemetry with an OTLP/HTTP endpoint", () => {
     await once(server, "close");
   });
 
-  it("exports a span and a metric as protobuf on shutdown, and shutdown is idempotent", async () => {
-    const telemetry = await startTelemetry({ serviceName: "switchyard-test", serviceVersion: "1.2.3" });
+  it("exports spans (request spans as their target decides) and a metric as protobuf; shutdown is idempotent", async () => {
+    const telemetry = await startTelemetry({
+      serviceName: "switchyard-test",
+      serviceVersion: "1.2.3",
+      isLongPoll: (target) => target.startsWith("/watch"),
+    });
     expect(telemetry.enabled).toBe(true);
     expect(await startTelemetry({ serviceName: "ignored", serviceVersion: "0" })).toBe(telemetry);
 
@@ -81,6 +86,13 @@ describe("startTelemetry with an OTLP/HTTP endpoint", () => {
       span.setAttribute("switchyard.agents_marked", 2);
       span.end();
     });
+    // Request spans as a framework starts them: the sampler decides on their target.
+    const tracer = trace.getTracer("telemetry-test");
+    for (const target of ["/watch?after=1", "/v1/traces", "/orders"]) {
+      tracer
+        .startSpan(`GET ${target}`, { kind: SpanKind.SERVER, attributes: { "http.target": target } })
+        .end();
+    }
     metrics.getMeter("telemetry-test").createCounter("switchyard.jobs.completed").add(3, { queue: "agents" });
 
     await Promise.all([telemetry.shutdown(), telemetry.shutdown()]);
@@ -99,6 +111,16 @@ describe("startTelemetry with an OTLP/HTTP endpoint", () => {
       .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))
       .find((s) => s.name === "job agents.mark-offline");
     expect(span).toBeDefined();
+    const requestSpans = resourceSpans
+      .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))
+      .filter((s) => s.name.startsWith("GET "));
+    // The OTLP ingest's own requests are never recorded; the long poll is marked, the rest left alone.
+    expect(requestSpans.map((s) => s.name).sort()).toEqual(["GET /orders", "GET /watch?after=1"]);
+    const longPollMark = (name: string) =>
+      requestSpans.find((s) => s.name === name)!.attributes.find((a) => a.key === LONG_POLL_SPAN_ATTRIBUTE)
+        ?.value.boolValue;
+    expect(longPollMark("GET /watch?after=1")).toBe(true);
+    expect(longPollMark("GET /orders")).toBeUndefined();
     expect(attribute(resourceSpans[0]!.resource.attributes, "service.name")).toBe("switchyard-test");
     expect(attribute(resourceSpans[0]!.resource.attributes, "service.version")).toBe("1.2.3");
 

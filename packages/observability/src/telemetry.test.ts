@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isOtlpIngestPath, startTelemetry } from "./telemetry";
+import { startTelemetry } from "./telemetry";
 
 describe("startTelemetry without an endpoint", () => {
   afterEach(() => {
@@ -19,15 +19,5 @@ describe("startTelemetry without an endpoint", () => {
     await expect(startTelemetry({ serviceName: "test", serviceVersion: "0.0.0" })).rejects.toThrow(
       /^OTEL_EXPORTER_OTLP_ENDPOINT: not an HTTP URL/,
     );
-  });
-});
-
-describe("isOtlpIngestPath", () => {
-  it("matches only the OTLP ingest paths, which are never traced", () => {
-    expect(isOtlpIngestPath("/v1/traces")).toBe(true);
-    expect(isOtlpIngestPath("/v1/metrics?x=1")).toBe(true);
-    expect(isOtlpIngestPath("/v1/tracesx")).toBe(false);
-    expect(isOtlpIngestPath("/api/agent/v1/watch")).toBe(false);
-    expect(isOtlpIngestPath(undefined)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { diag, DiagLogLevel } from "@opentelemetry/api";
 import { otelExporterEndpoint } from "@switchyard/env";
-import type { Logger } from "pino";
+import { pino, type Logger } from "pino";
+import { isOtlpIngestPath } from "./request-targets";
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -9,6 +10,14 @@ export interface TelemetryOptions {
   metricExportIntervalMillis?: number;
   /** Receives the SDK's own warnings and errors (failed exports), which are otherwise silent. */
   logger?: Logger;
+  /**
+   * The framework starts the SERVER span of every request itself (Next.js does, once a tracer provider is
+   * registered). The http instrumentation then traces outgoing calls only: with both, every request would be
+   * recorded twice, and Next.js would set `http.route` on the http span after it ended.
+   */
+  frameworkTracesRequests?: boolean;
+  /** Request targets (path and query) that are long polls; see `LONG_POLL_SPAN_ATTRIBUTE`. */
+  isLongPoll?: (target: string) => boolean;
 }
 
 export interface Telemetry {
@@ -67,6 +76,7 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
     { UndiciInstrumentation },
     { PgInstrumentation },
     { IORedisInstrumentation },
+    { serverSpanSampler },
   ] = await Promise.all([
     import("@opentelemetry/sdk-node"),
     import("@opentelemetry/exporter-trace-otlp-proto"),
@@ -78,14 +88,15 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
     import("@opentelemetry/instrumentation-undici"),
     import("@opentelemetry/instrumentation-pg"),
     import("@opentelemetry/instrumentation-ioredis"),
+    import("./server-span-sampler"),
   ]);
 
   if (options.logger) {
     const logger = options.logger.child({ component: "opentelemetry" });
     diag.setLogger(
       {
-        error: (message, ...args) => logger.error({ args }, message),
-        warn: (message, ...args) => logger.warn({ args }, message),
+        error: (message, ...args) => logger.error({ args: args.map(loggable) }, message),
+        warn: (message, ...args) => logger.warn({ args: args.map(loggable) }, message),
         info: () => {},
         debug: () => {},
         verbose: () => {},
@@ -100,6 +111,7 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
       [ATTR_SERVICE_VERSION]: options.serviceVersion,
     }),
     traceExporter: new OTLPTraceExporter(),
+    sampler: serverSpanSampler({ isLongPoll: options.isLongPoll }),
     metricReaders: [
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter(),
@@ -109,8 +121,12 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
     // Logs go to stdout as JSON (see createLogger); an empty list keeps the SDK from adding an OTLP log exporter.
     logRecordProcessors: [],
     instrumentations: [
-      // The control plane ingests OTLP itself: tracing its own ingest requests would feed on itself.
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isOtlpIngestPath(request.url) }),
+      new HttpInstrumentation({
+        disableIncomingRequestInstrumentation: options.frameworkTracesRequests ?? false,
+        // The control plane ingests OTLP itself: tracing its own ingest requests would feed on itself (the
+        // sampler drops a framework's span for them; this also keeps them out of the request metrics).
+        ignoreIncomingRequestHook: (request) => isOtlpIngestPath(request.url),
+      }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),
       new IORedisInstrumentation(),
@@ -130,7 +146,7 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
   };
 }
 
-/** The OTLP/HTTP ingest paths (`/v1/traces`, `/v1/metrics`, `/v1/logs`), with or without a query string. */
-export function isOtlpIngestPath(url: string | undefined): boolean {
-  return url !== undefined && /^\/v1\/(traces|metrics|logs)(\?|$)/.test(url);
+/** The SDK passes errors (with the stack that says who called) as arguments; JSON would make them `{}`. */
+function loggable(arg: unknown): unknown {
+  return arg instanceof Error ? pino.stdSerializers.err(arg) : arg;
 }
