@@ -4,12 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSlackReceiver, type SlackReceiver } from "@switchyard/alerting/testing";
-import {
-  closeRedisConnection,
-  createJobProducer,
-  createRedisConnection,
-  type JobProducer,
-} from "@switchyard/queue";
+import type { JobProducer } from "@switchyard/queue";
 import {
   createTestDatabase,
   createTestRedis,
@@ -17,6 +12,7 @@ import {
   type TestRedis,
 } from "@switchyard/test-fixtures";
 import { createRule, eventuallyValue, seedAlertingOrganization, testAuthSecret } from "./testing/alerting";
+import { createTestJobProducer } from "./testing/worker";
 
 /**
  * A worker process killed while Slack holds its request must not lead to a second message: the job comes
@@ -28,7 +24,6 @@ const workerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 let testDb: TestDatabase;
 let redis: TestRedis;
 let receiver: SlackReceiver;
-let producerConnection: ReturnType<typeof createRedisConnection>;
 let producer: JobProducer;
 const children: ChildProcess[] = [];
 const authSecret = testAuthSecret();
@@ -37,15 +32,13 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   redis = createTestRedis();
   receiver = await startSlackReceiver();
-  producerConnection = createRedisConnection(redis.url, "producer");
-  producer = createJobProducer({ connection: producerConnection, prefix: redis.prefix });
+  producer = createTestJobProducer(redis);
 });
 
 afterAll(async () => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await producer?.close();
-  if (producerConnection) await closeRedisConnection(producerConnection);
   await receiver?.close();
   await redis?.cleanup();
   await testDb?.drop();

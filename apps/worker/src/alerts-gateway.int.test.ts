@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSlackReceiver, type SlackReceiver } from "@switchyard/alerting/testing";
 import { hashToken } from "@switchyard/ingest";
-import { createLogger } from "@switchyard/observability";
 import {
   createTestDatabase,
   createTestRedis,
@@ -13,8 +12,9 @@ import { clearFaults, demoGatewayConfig, setFaults, startShop, USERS, type Shop 
 import { runLoad } from "../../gateway/src/testing/load";
 import { GatewayProcess } from "../../gateway/src/testing/processes";
 import { startIngestServer, type IngestServer } from "../../web/src/server/testing/ingest-harness";
-import { startWorkerRuntime, type WorkerRuntime } from "./runtime";
+import type { WorkerRuntime } from "./runtime";
 import { createRule, seedAlertingOrganization, testAuthSecret } from "./testing/alerting";
+import { startTestWorker } from "./testing/worker";
 
 /**
  * Alerting end to end over real processes: the demo shop behind a real gateway that exports its metrics to
@@ -69,14 +69,7 @@ beforeAll(async () => {
     channelIds: [channel.id],
   });
   ingest = await startIngestServer(testDb, redis);
-  worker = await startWorkerRuntime({
-    databaseUrl: testDb.url,
-    redisUrl: redis.url,
-    prefix: redis.prefix,
-    authSecret,
-    publicUrl: "http://sy.test",
-    logger: createLogger({ service: "worker-test", level: "silent" }),
-  });
+  worker = await startTestWorker(testDb, redis, { authSecret, publicUrl: "http://sy.test" });
   shop = await startShop({ ports: "ephemeral", onLog: () => undefined });
   const config = demoGatewayConfig(shop.instances);
   // Every injected error reaches the client and the metrics (no ejection, no breaker turning them into 503s).

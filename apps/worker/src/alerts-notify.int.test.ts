@@ -4,22 +4,16 @@ import { SpanKind } from "@switchyard/contracts";
 import { sendTestMessage, deriveChannelKey } from "@switchyard/alerting";
 import { startSlackReceiver, type SlackReceiver } from "@switchyard/alerting/testing";
 import type { Notification } from "@switchyard/db";
-import { createLogger } from "@switchyard/observability";
-import {
-  closeRedisConnection,
-  createJobProducer,
-  createQueue,
-  createRedisConnection,
-  type JobProducer,
-} from "@switchyard/queue";
+import { createQueue } from "@switchyard/queue";
 import {
   createTestDatabase,
   createTestRedis,
   type TestDatabase,
   type TestRedis,
 } from "@switchyard/test-fixtures";
-import { startWorkerRuntime, type WorkerRuntime } from "./runtime";
+import type { WorkerRuntime } from "./runtime";
 import { createRule, eventuallyValue, seedAlertingOrganization, testAuthSecret } from "./testing/alerting";
+import { createTestJobProducer, startTestWorker, type TestJobProducer } from "./testing/worker";
 
 /**
  * The notifier with real BullMQ workers, Postgres and a local stand-in for Slack's webhook: each test stores
@@ -31,8 +25,7 @@ let testDb: TestDatabase;
 let redis: TestRedis;
 let runtime: WorkerRuntime;
 let receiver: SlackReceiver;
-let producerConnection: ReturnType<typeof createRedisConnection>;
-let producer: JobProducer;
+let producer: TestJobProducer;
 const authSecret = testAuthSecret();
 let seeded: Awaited<ReturnType<typeof seedAlertingOrganization>>;
 let incidentId = "";
@@ -60,22 +53,13 @@ beforeAll(async () => {
     enabled: false,
   });
   ruleId = rule.id;
-  runtime = await startWorkerRuntime({
-    databaseUrl: testDb.url,
-    redisUrl: redis.url,
-    prefix: redis.prefix,
-    authSecret,
-    publicUrl: "http://sy.test",
-    logger: createLogger({ service: "worker-test", level: "silent" }),
-  });
-  producerConnection = createRedisConnection(redis.url, "producer");
-  producer = createJobProducer({ connection: producerConnection, prefix: redis.prefix });
+  runtime = await startTestWorker(testDb, redis, { authSecret, publicUrl: "http://sy.test" });
+  producer = createTestJobProducer(redis);
 });
 
 afterAll(async () => {
   await runtime?.close();
   await producer?.close();
-  if (producerConnection) await closeRedisConnection(producerConnection);
   await receiver?.close();
   await redis?.cleanup();
   await testDb?.drop();
@@ -228,7 +212,7 @@ describe("notifier", () => {
   });
 
   it("asks for an early evaluation when a telemetry batch brings failed requests", async () => {
-    const alertsQueue = createQueue("alerts", { connection: producerConnection, prefix: redis.prefix });
+    const alertsQueue = createQueue("alerts", { connection: producer.connection, prefix: redis.prefix });
     try {
       const slot = Math.floor(Date.now() / 2_000);
       await producer.enqueue("telemetry.ingest", {

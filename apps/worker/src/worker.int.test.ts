@@ -9,14 +9,14 @@ import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentStatus, type Database } from "@switchyard/db";
 import { createLogger } from "@switchyard/observability";
-import { closeRedisConnection, createJobProducer, createRedisConnection } from "@switchyard/queue";
 import {
   createTestDatabase,
   createTestRedis,
   type TestDatabase,
   type TestRedis,
 } from "@switchyard/test-fixtures";
-import { startWorkerRuntime, type WorkerRuntime } from "./runtime";
+import type { WorkerRuntime } from "./runtime";
+import { createTestJobProducer, startTestWorker } from "./testing/worker";
 
 const workerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -73,10 +73,7 @@ describe("worker runtime (in-process)", () => {
 
   beforeEach(async () => {
     warnings = [];
-    runtime = await startWorkerRuntime({
-      databaseUrl: testDb.url,
-      redisUrl: redis.url,
-      prefix: redis.prefix,
+    runtime = await startTestWorker(testDb, redis, {
       logger: createLogger({
         service: "worker-test",
         level: "warn",
@@ -97,14 +94,12 @@ describe("worker runtime (in-process)", () => {
     const alreadyOffline = await agent("edge-3", AgentStatus.OFFLINE, 3_600_000);
     const neverConnected = await agent("edge-4", AgentStatus.NEVER_CONNECTED, null);
 
-    const connection = createRedisConnection(redis.url, "producer");
-    const producer = createJobProducer({ connection, prefix: redis.prefix });
+    const producer = createTestJobProducer(redis);
     try {
       const { state } = await waitForJob(await producer.enqueue("agents.mark-offline", {}));
       expect(state).toBe("completed");
     } finally {
       await producer.close();
-      await closeRedisConnection(connection);
     }
 
     const statuses = Object.fromEntries(

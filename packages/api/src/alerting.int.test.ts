@@ -84,10 +84,8 @@ beforeAll(async () => {
 
   testDb = await createTestDatabase();
   harness = createApiHarness(testDb.db);
-  alice = await harness.signUp("alice@a.example");
-  bob = await harness.signUp("bob@b.example");
-  await (await alice.caller()).organization.create({ name: "Org A", slug: "org-a" });
-  await (await bob.caller()).organization.create({ name: "Org B", slug: "org-b" });
+  alice = await harness.signUpOwner("alice@a.example", { name: "Org A", slug: "org-a" });
+  bob = await harness.signUpOwner("bob@b.example", { name: "Org B", slug: "org-b" });
 
   const inA = await alice.caller("org-a");
   const { id: invitationId } = await inA.member.invite({ email: "vera@a.example", role: "viewer" });

@@ -1,8 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthenticator } from "@switchyard/ingest";
 import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
-import { createApiHarness } from "./test-harness";
+import { createApiHarness, expectCode } from "./test-harness";
 
 /** Ingest keys: shown once, stored as a hash, audited, revocable, and never visible across organizations. */
 
@@ -11,17 +10,11 @@ let harness: ReturnType<typeof createApiHarness>;
 let alice: Awaited<ReturnType<ReturnType<typeof createApiHarness>["signUp"]>>;
 let bob: typeof alice;
 
-async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  await expect(promise).rejects.toSatisfy((e: unknown) => e instanceof TRPCError && e.code === code);
-}
-
 beforeAll(async () => {
   testDb = await createTestDatabase();
   harness = createApiHarness(testDb.db);
-  alice = await harness.signUp("alice@a.example");
-  bob = await harness.signUp("bob@b.example");
-  await (await alice.caller()).organization.create({ name: "Org A", slug: "org-a" });
-  await (await bob.caller()).organization.create({ name: "Org B", slug: "org-b" });
+  alice = await harness.signUpOwner("alice@a.example", { name: "Org A", slug: "org-a" });
+  bob = await harness.signUpOwner("bob@b.example", { name: "Org B", slug: "org-b" });
 });
 
 afterAll(async () => {

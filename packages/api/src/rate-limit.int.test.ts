@@ -68,9 +68,8 @@ beforeAll(async () => {
       });
     },
   });
-  const owner = await harness.signUp("rita@limits.example");
-  await (await owner.caller()).organization.create({ name: "Limits", slug: "limits" });
-  caller = () => owner.caller("limits");
+  caller = (await harness.signUpOwner("rita@limits.example", { name: "Limits", slug: "limits" }))
+    .inOrganization;
   groupId = (await (await caller()).gatewayGroup.create({ name: "edge" })).id;
   agentToken = (await (await caller()).agent.create({ groupId, name: "gw-1" })).token;
   await (await caller()).traffic.commit({ groupId, baseNumber: null, config, message: "Routes" });

@@ -5,13 +5,13 @@ import { LATENCY_BUCKET_COUNT, type RolloutPlan } from "@switchyard/contracts";
 import { versionTotalsSince } from "@switchyard/telemetry-store";
 import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
 import { checkRollout, sweepRollouts, type RolloutCheck, type RolloutDeps } from "@switchyard/traffic";
-import { createApiHarness } from "./test-harness";
+import { createApiHarness, type HarnessOwner } from "./test-harness";
 import { FieldError } from "./trpc";
 
 let testDb: TestDatabase;
 let pool: pg.Pool;
 let harness: ReturnType<typeof createApiHarness>;
-let owner: Awaited<ReturnType<ReturnType<typeof createApiHarness>["signUp"]>>;
+let owner: HarnessOwner;
 let organizationId = "";
 let groupId = "";
 let route = 0;
@@ -111,11 +111,10 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   pool = new pg.Pool({ connectionString: testDb.url, max: 2 });
   harness = createApiHarness(testDb.db, { telemetryPool: pool });
-  owner = await harness.signUp("rita@rollout.example");
-  await (await owner.caller()).organization.create({ name: "Rollout", slug: "rollout" });
+  owner = await harness.signUpOwner("rita@rollout.example", { name: "Rollout", slug: "rollout" });
   const inOrg = await owner.caller("rollout");
   groupId = (await inOrg.gatewayGroup.create({ name: "edge" })).id;
-  organizationId = (await testDb.db.organization.findUniqueOrThrow({ where: { slug: "rollout" } })).id;
+  organizationId = owner.organizationId;
   await inOrg.traffic.commit({ groupId, baseNumber: null, config, message: "Routes" });
 });
 
@@ -267,9 +266,11 @@ describe("rollout plans and controls", () => {
     await refusal(asViewer.rollout.savePlan({ groupId, serviceId: "orders", ...plan }), "FORBIDDEN");
     await refusal(asViewer.rollout.abort({ runId }), "FORBIDDEN");
 
-    const stranger = await harness.signUp("sid@elsewhere.example");
-    await (await stranger.caller()).organization.create({ name: "Elsewhere", slug: "elsewhere" });
-    const inOther = await stranger.caller("elsewhere");
+    const stranger = await harness.signUpOwner("sid@elsewhere.example", {
+      name: "Elsewhere",
+      slug: "elsewhere",
+    });
+    const inOther = await stranger.inOrganization();
     await refusal(inOther.rollout.overview({ groupId, serviceId: "orders" }), "NOT_FOUND");
     await refusal(inOther.rollout.abort({ runId }), "NOT_FOUND");
     await refusal(inOther.rollout.start({ groupId, serviceId: "orders", ...plan }), "NOT_FOUND");

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
-import { createApiHarness } from "./test-harness";
+import { createApiHarness, expectCode } from "./test-harness";
 
 /**
  * Two organizations, A and B, each with an owner. Everything B owns must be invisible and untouchable from
@@ -15,17 +15,11 @@ let alice: Awaited<ReturnType<ReturnType<typeof createApiHarness>["signUp"]>>;
 let bob: typeof alice;
 const ids = { groupB: "", agentB: "", memberB: "", invitationB: "" };
 
-async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  await expect(promise).rejects.toSatisfy((e: unknown) => e instanceof TRPCError && e.code === code);
-}
-
 beforeAll(async () => {
   testDb = await createTestDatabase();
   harness = createApiHarness(testDb.db);
-  alice = await harness.signUp("alice@a.example");
-  bob = await harness.signUp("bob@b.example");
-  await (await alice.caller()).organization.create({ name: "Org A", slug: "org-a" });
-  await (await bob.caller()).organization.create({ name: "Org B", slug: "org-b" });
+  alice = await harness.signUpOwner("alice@a.example", { name: "Org A", slug: "org-a" });
+  bob = await harness.signUpOwner("bob@b.example", { name: "Org B", slug: "org-b" });
 
   const inB = await bob.caller("org-b");
   const group = await inB.gatewayGroup.create({ name: "edge-b" });

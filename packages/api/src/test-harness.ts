@@ -2,7 +2,9 @@ import { deriveChannelKey } from "@switchyard/alerting";
 import { createAuth, type Auth } from "@switchyard/auth";
 import type { JobPayload } from "@switchyard/contracts";
 import type { Database } from "@switchyard/db";
+import { TRPCError } from "@trpc/server";
 import pg from "pg";
+import { expect } from "vitest";
 import { appRouter } from "./root";
 import { createContext, type PublishedRevision } from "./context";
 import { createCallerFactory } from "./trpc";
@@ -66,6 +68,13 @@ export function createApiHarness(
     };
   }
 
+  /** A new user who owns a new organization, with a caller acting in it. */
+  async function signUpOwner(email: string, organization: { name: string; slug: string }) {
+    const user = await signUp(email);
+    const { id } = await (await user.caller()).organization.create(organization);
+    return { ...user, organizationId: id, inOrganization: () => user.caller(organization.slug) };
+  }
+
   async function callerFor(cookie: string | null, organizationSlug?: string) {
     const headers = new Headers();
     if (cookie) headers.set("cookie", cookie);
@@ -82,9 +91,19 @@ export function createApiHarness(
     auth,
     secret,
     signUp,
+    signUpOwner,
     anonymous: (slug?: string) => callerFor(null, slug),
     publicUrl,
     published,
     scheduledChecks,
   };
+}
+
+export type ApiHarness = ReturnType<typeof createApiHarness>;
+/** A user who owns an organization of their own (`signUpOwner`). */
+export type HarnessOwner = Awaited<ReturnType<ApiHarness["signUpOwner"]>>;
+
+/** Expects the call to be refused with this tRPC code. */
+export async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]): Promise<void> {
+  await expect(promise).rejects.toSatisfy((e: unknown) => e instanceof TRPCError && e.code === code);
 }

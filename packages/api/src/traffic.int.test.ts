@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@switchyard/test-fixtures";
-import { createApiHarness } from "./test-harness";
+import { createApiHarness, type HarnessOwner } from "./test-harness";
 
 let testDb: TestDatabase;
 let harness: ReturnType<typeof createApiHarness>;
-let owner: Awaited<ReturnType<ReturnType<typeof createApiHarness>["signUp"]>>;
+let owner: HarnessOwner;
 let groupId = "";
 
 const config = {
@@ -41,8 +41,7 @@ async function expectError(promise: Promise<unknown>, code: TRPCError["code"], m
 beforeAll(async () => {
   testDb = await createTestDatabase();
   harness = createApiHarness(testDb.db);
-  owner = await harness.signUp("olive@traffic.example");
-  await (await owner.caller()).organization.create({ name: "Traffic", slug: "traffic" });
+  owner = await harness.signUpOwner("olive@traffic.example", { name: "Traffic", slug: "traffic" });
   groupId = (await (await owner.caller("traffic")).gatewayGroup.create({ name: "edge" })).id;
 });
 
@@ -171,9 +170,11 @@ describe("traffic revisions", () => {
     );
     await expectError(asViewer.traffic.revert({ groupId, baseNumber: 5, toNumber: 1 }), "FORBIDDEN");
 
-    const stranger = await harness.signUp("sam@elsewhere.example");
-    await (await stranger.caller()).organization.create({ name: "Elsewhere", slug: "elsewhere" });
-    const inOther = await stranger.caller("elsewhere");
+    const stranger = await harness.signUpOwner("sam@elsewhere.example", {
+      name: "Elsewhere",
+      slug: "elsewhere",
+    });
+    const inOther = await stranger.inOrganization();
     await expectError(inOther.traffic.current({ groupId }), "NOT_FOUND");
     await expectError(inOther.traffic.revisions({ groupId, limit: 5 }), "NOT_FOUND");
     await expectError(inOther.traffic.diff({ groupId, from: 1, to: 2 }), "NOT_FOUND");

@@ -1,17 +1,9 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiHarness } from "@switchyard/api/test-harness";
+import { createApiHarness, type HarnessOwner } from "@switchyard/api/test-harness";
 import type { RolloutPlan } from "@switchyard/contracts";
-import { createLogger } from "@switchyard/observability";
-import {
-  closeRedisConnection,
-  createJobProducer,
-  createRedisConnection,
-  enqueueRevisionPublish,
-  enqueueRolloutCheck,
-  type JobProducer,
-} from "@switchyard/queue";
+import { enqueueRevisionPublish, enqueueRolloutCheck, type JobProducer } from "@switchyard/queue";
 import {
   createTestDatabase,
   createTestRedis,
@@ -22,7 +14,8 @@ import { createRevisionNotifier, hashAgentToken, type RevisionNotifier } from "@
 import { clearFaults, demoGatewayConfig, setFaults, startShop, type Shop } from "../../../demo/src/index";
 import { countOf, runLoad } from "../../../gateway/src/testing/load";
 import { eventually, GatewayProcess } from "../../../gateway/src/testing/processes";
-import { startWorkerRuntime, type WorkerRuntime } from "../../../worker/src/runtime";
+import type { WorkerRuntime } from "../../../worker/src/runtime";
+import { createTestJobProducer, startTestWorker } from "../../../worker/src/testing/worker";
 import { startAgentApiServer, type AgentApiServer } from "./testing/agent-api-server";
 import { startIngestServer, type IngestServer } from "./testing/ingest-harness";
 
@@ -41,11 +34,10 @@ let agentApi: AgentApiServer | undefined;
 let ingest: IngestServer | undefined;
 let worker: WorkerRuntime | undefined;
 let producer: JobProducer | undefined;
-let producerConnection: ReturnType<typeof createRedisConnection> | undefined;
 let telemetryPool: pg.Pool | undefined;
 let shop: Shop | undefined;
 let gateway: GatewayProcess | undefined;
-let operator: Awaited<ReturnType<ReturnType<typeof createApiHarness>["signUp"]>>;
+let operator: HarnessOwner;
 let groupId = "";
 const agentToken = `sy_agt_${randomBytes(32).toString("base64url")}`;
 
@@ -61,7 +53,7 @@ const plan: RolloutPlan = {
   p99SlackMs: 2_000,
 };
 
-const caller = () => operator.caller("rollouts");
+const caller = () => operator.inOrganization();
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -69,14 +61,8 @@ beforeAll(async () => {
   notifier = createRevisionNotifier({ redisUrl: redis.url, prefix: redis.prefix });
   agentApi = await startAgentApiServer({ db: testDb.db, notifier });
   ingest = await startIngestServer(testDb, redis);
-  worker = await startWorkerRuntime({
-    databaseUrl: testDb.url,
-    redisUrl: redis.url,
-    prefix: redis.prefix,
-    logger: createLogger({ service: "worker-test", level: "silent" }),
-  });
-  producerConnection = createRedisConnection(redis.url, "producer");
-  const jobs = (producer = createJobProducer({ connection: producerConnection, prefix: redis.prefix }));
+  worker = await startTestWorker(testDb, redis);
+  const jobs = (producer = createTestJobProducer(redis));
   telemetryPool = new pg.Pool({ connectionString: testDb.url, max: 3 });
   // The web app's wiring: announce and enqueue the publish job; checks are delayed jobs for the worker.
   const harness = createApiHarness(testDb.db, {
@@ -89,13 +75,11 @@ beforeAll(async () => {
       await enqueueRolloutCheck(jobs, check, delayMs);
     },
   });
-  operator = await harness.signUp("olga@rollouts.example");
-  await (await operator.caller()).organization.create({ name: "Rollouts", slug: "rollouts" });
+  operator = await harness.signUpOwner("olga@rollouts.example", { name: "Rollouts", slug: "rollouts" });
   groupId = (await (await caller()).gatewayGroup.create({ name: "edge" })).id;
-  const organization = await testDb.db.organization.findUniqueOrThrow({ where: { slug: "rollouts" } });
   await testDb.db.agent.create({
     data: {
-      organizationId: organization.id,
+      organizationId: operator.organizationId,
       groupId,
       name: "edge-1",
       tokenHash: hashAgentToken(agentToken),
@@ -129,7 +113,6 @@ afterAll(async () => {
   await shop?.stop();
   await worker?.close();
   await producer?.close();
-  if (producerConnection) await closeRedisConnection(producerConnection);
   await ingest?.close();
   await agentApi?.close();
   await notifier?.close();

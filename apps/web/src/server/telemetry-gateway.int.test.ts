@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@switchyard/ingest";
-import { createLogger } from "@switchyard/observability";
 import type { TelemetryQueries } from "@switchyard/telemetry-store";
 import {
   createTestDatabase,
@@ -12,7 +11,8 @@ import {
 } from "@switchyard/test-fixtures";
 import { runLoad } from "../../../gateway/src/testing/load";
 import { GatewayProcess, startUpstreams, type Upstream } from "../../../gateway/src/testing/processes";
-import { startWorkerRuntime, type WorkerRuntime } from "../../../worker/src/runtime";
+import type { WorkerRuntime } from "../../../worker/src/runtime";
+import { startTestWorker } from "../../../worker/src/testing/worker";
 import { startIngestServer, telemetryQueries, waitFor, type IngestServer } from "./testing/ingest-harness";
 
 /**
@@ -46,12 +46,7 @@ beforeAll(async () => {
     },
   });
   server = await startIngestServer(testDb, redis);
-  worker = await startWorkerRuntime({
-    databaseUrl: testDb.url,
-    redisUrl: redis.url,
-    prefix: redis.prefix,
-    logger: createLogger({ service: "worker-test", level: "silent" }),
-  });
+  worker = await startTestWorker(testDb, redis);
   ({ queries, pool } = telemetryQueries(testDb));
   upstreams = await startUpstreams([
     ["users-v1", "v1"],

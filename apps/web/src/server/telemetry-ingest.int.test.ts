@@ -13,7 +13,6 @@ import {
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "@switchyard/observability";
 import { updateServiceGraph, type TelemetryQueries } from "@switchyard/telemetry-store";
 import {
   createTestDatabase,
@@ -21,7 +20,8 @@ import {
   type TestDatabase,
   type TestRedis,
 } from "@switchyard/test-fixtures";
-import { startWorkerRuntime, type WorkerRuntime } from "../../../worker/src/runtime";
+import type { WorkerRuntime } from "../../../worker/src/runtime";
+import { startTestWorker } from "../../../worker/src/testing/worker";
 import {
   createOrganizationWithKey,
   startIngestServer,
@@ -51,12 +51,7 @@ beforeAll(async () => {
   orgA = await createOrganizationWithKey(testDb, "org-a");
   orgB = await createOrganizationWithKey(testDb, "org-b");
   server = await startIngestServer(testDb, redis, { limits: { maxBodyBytes: 256 * 1024 }, authTtlMs: 200 });
-  worker = await startWorkerRuntime({
-    databaseUrl: testDb.url,
-    redisUrl: redis.url,
-    prefix: redis.prefix,
-    logger: createLogger({ service: "worker-test", level: "silent" }),
-  });
+  worker = await startTestWorker(testDb, redis);
   ({ queries, pool } = telemetryQueries(testDb));
 });
 
