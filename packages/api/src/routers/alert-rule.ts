@@ -76,6 +76,45 @@ function conflictOnName(error: unknown, name: string): never {
   throw error;
 }
 
+/**
+ * Writes a new rule (`id` null) or every field and the channel set of an existing one, with its audit event,
+ * in one transaction. A name the organization already uses is a conflict.
+ */
+async function saveRule(ctx: OrgCtx, fields: CreateAlertRuleInput, id: string | null) {
+  const organizationId = ctx.organization.id;
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      if (id !== null) await findRule(tx, organizationId, id);
+      const channelIds = await checkChannels(tx, organizationId, fields.channelIds);
+      const channels = { create: channelIds.map((channelId) => ({ channelId })) };
+      let rule: RuleRow;
+      if (id === null) {
+        rule = await tx.alertRule.create({
+          data: { ...ruleData(fields), organizationId, createdById: ctx.user.id, channels },
+          select: ruleSelect,
+        });
+      } else {
+        await tx.alertRuleChannel.deleteMany({ where: { ruleId: id } });
+        rule = await tx.alertRule.update({
+          where: { id },
+          data: { ...ruleData(fields), channels },
+          select: ruleSelect,
+        });
+      }
+      await recordAuditEvent(tx, {
+        organizationId,
+        action: id === null ? "alert_rule.create" : "alert_rule.update",
+        ...actorOf(ctx),
+        target: { type: "alert_rule", id: rule.id, label: rule.name },
+        metadata: { signal: rule.signal, threshold: rule.threshold, channels: channelIds.length },
+      });
+      return present(rule);
+    });
+  } catch (error) {
+    conflictOnName(error, fields.name);
+  }
+}
+
 /** Alert rules: a condition on a signal in a scope, the channels it notifies. Operators and above change them. */
 export const alertRuleRouter = createTRPCRouter({
   list: organizationProcedure.query(async ({ ctx }) => {
@@ -104,66 +143,12 @@ export const alertRuleRouter = createTRPCRouter({
 
   create: roleProcedure("operator")
     .input(createAlertRuleInput)
-    .mutation(async ({ ctx, input }) => {
-      const organizationId = ctx.organization.id;
-      try {
-        return await ctx.db.$transaction(async (tx) => {
-          const channelIds = await checkChannels(tx, organizationId, input.channelIds);
-          const rule = await tx.alertRule.create({
-            data: {
-              ...ruleData(input),
-              organizationId,
-              createdById: ctx.user.id,
-              channels: { create: channelIds.map((channelId) => ({ channelId })) },
-            },
-            select: ruleSelect,
-          });
-          await recordAuditEvent(tx, {
-            organizationId,
-            action: "alert_rule.create",
-            ...actorOf(ctx),
-            target: { type: "alert_rule", id: rule.id, label: rule.name },
-            metadata: { signal: rule.signal, threshold: rule.threshold, channels: channelIds.length },
-          });
-          return present(rule);
-        });
-      } catch (error) {
-        conflictOnName(error, input.name);
-      }
-    }),
+    .mutation(({ ctx, input }) => saveRule(ctx, input, null)),
 
   /** Replaces every field and the channel set. */
   update: roleProcedure("operator")
     .input(updateAlertRuleInput)
-    .mutation(async ({ ctx, input }) => {
-      const organizationId = ctx.organization.id;
-      const { id, ...fields } = input;
-      try {
-        return await ctx.db.$transaction(async (tx) => {
-          await findRule(tx, organizationId, id);
-          const channelIds = await checkChannels(tx, organizationId, fields.channelIds);
-          await tx.alertRuleChannel.deleteMany({ where: { ruleId: id } });
-          const rule = await tx.alertRule.update({
-            where: { id },
-            data: {
-              ...ruleData(fields),
-              channels: { create: channelIds.map((channelId) => ({ channelId })) },
-            },
-            select: ruleSelect,
-          });
-          await recordAuditEvent(tx, {
-            organizationId,
-            action: "alert_rule.update",
-            ...actorOf(ctx),
-            target: { type: "alert_rule", id: rule.id, label: rule.name },
-            metadata: { signal: rule.signal, threshold: rule.threshold, channels: channelIds.length },
-          });
-          return present(rule);
-        });
-      } catch (error) {
-        conflictOnName(error, input.name);
-      }
-    }),
+    .mutation(({ ctx, input: { id, ...fields } }) => saveRule(ctx, fields, id)),
 
   setEnabled: roleProcedure("operator")
     .input(setAlertRuleEnabledInput)
