@@ -5,6 +5,7 @@ import { useState } from "react";
 import { createAgentInput, createGatewayGroupInput } from "@switchyard/contracts";
 import type { RouterOutputs } from "@switchyard/api";
 import { CopyButton } from "@/components/copy-button";
+import { ConfirmButton, ListTable } from "@/components/list-table";
 import { MutationError } from "@/components/mutation-error";
 import { ShownOnce } from "@/components/shown-once";
 import { useOrganization } from "@/components/organization-context";
@@ -167,56 +168,38 @@ function AgentTable({ agents }: { agents: Agent[] }) {
   return (
     <div className="overflow-x-auto">
       {revoke.error && <Alert>{messageOf(revoke.error)}</Alert>}
-      <table className="w-full text-left text-sm">
-        <thead className="text-xs text-slate-500 uppercase">
-          <tr>
-            <th className="py-2 pr-4 font-medium">Agent</th>
-            <th className="py-2 pr-4 font-medium">Status</th>
-            <th className="py-2 pr-4 font-medium">Last seen</th>
-            <th className="py-2 pr-4 font-medium">Revision</th>
-            <th className="py-2 pr-4 font-medium">Version</th>
-            <th className="py-2 pr-4 font-medium">Token</th>
+      <ListTable
+        columns={["Agent", "Status", "Last seen", "Revision", "Version", "Token"]}
+        actions={can("admin")}
+      >
+        {agents.map((agent) => (
+          <tr key={agent.id}>
+            <td className="py-2 pr-4 font-medium">{agent.name}</td>
+            <td className="py-2 pr-4">
+              <Badge tone={statusBadge[agent.status].tone}>{statusBadge[agent.status].label}</Badge>
+            </td>
+            <td className="py-2 pr-4 text-slate-600">
+              {agent.lastSeenAt ? agent.lastSeenAt.toLocaleString() : "—"}
+            </td>
+            <td className="py-2 pr-4 text-slate-600">{agent.appliedRevision ?? "—"}</td>
+            <td className="py-2 pr-4 text-slate-600">{agent.agentVersion ?? "—"}</td>
+            <td className="py-2 pr-4 font-mono text-xs text-slate-600">{agent.tokenPrefix}…</td>
             {can("admin") && (
-              <th className="py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
+              <td className="py-2 text-right">
+                {!agent.revokedAt && (
+                  <ConfirmButton
+                    question={`Revoke ${agent.name}? It will stop receiving configuration.`}
+                    onConfirm={() => revoke.mutate({ id: agent.id })}
+                    disabled={revoke.isPending}
+                  >
+                    Revoke
+                  </ConfirmButton>
+                )}
+              </td>
             )}
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {agents.map((agent) => (
-            <tr key={agent.id}>
-              <td className="py-2 pr-4 font-medium">{agent.name}</td>
-              <td className="py-2 pr-4">
-                <Badge tone={statusBadge[agent.status].tone}>{statusBadge[agent.status].label}</Badge>
-              </td>
-              <td className="py-2 pr-4 text-slate-600">
-                {agent.lastSeenAt ? agent.lastSeenAt.toLocaleString() : "—"}
-              </td>
-              <td className="py-2 pr-4 text-slate-600">{agent.appliedRevision ?? "—"}</td>
-              <td className="py-2 pr-4 text-slate-600">{agent.agentVersion ?? "—"}</td>
-              <td className="py-2 pr-4 font-mono text-xs text-slate-600">{agent.tokenPrefix}…</td>
-              {can("admin") && (
-                <td className="py-2 text-right">
-                  {!agent.revokedAt && (
-                    <Button
-                      variant="danger"
-                      disabled={revoke.isPending}
-                      onClick={() => {
-                        if (window.confirm(`Revoke ${agent.name}? It will stop receiving configuration.`)) {
-                          revoke.mutate({ id: agent.id });
-                        }
-                      }}
-                    >
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { createIngestKeyInput } from "@switchyard/contracts";
 import type { RouterOutputs } from "@switchyard/api";
 import { CopyButton } from "@/components/copy-button";
+import { ConfirmButton, ListTable } from "@/components/list-table";
 import { MutationError } from "@/components/mutation-error";
 import { ShownOnce } from "@/components/shown-once";
 import { useOrganization } from "@/components/organization-context";
@@ -56,59 +57,33 @@ export function IngestKeysView() {
           {keys.data.keys.length === 0 ? (
             <p className="text-sm text-slate-600">No ingest keys yet.</p>
           ) : (
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs text-slate-500 uppercase">
-                <tr>
-                  <th className="py-2 pr-4 font-medium">Name</th>
-                  <th className="py-2 pr-4 font-medium">Key</th>
-                  <th className="py-2 pr-4 font-medium">Last used</th>
-                  <th className="py-2 pr-4 font-medium">Status</th>
+            <ListTable columns={["Name", "Key", "Last used", "Status"]} actions={can("admin")}>
+              {keys.data.keys.map((key) => (
+                <tr key={key.id}>
+                  <td className="py-2 pr-4 font-medium">{key.name}</td>
+                  <td className="py-2 pr-4 font-mono text-xs text-slate-600">{key.keyPrefix}…</td>
+                  <td className="py-2 pr-4 text-slate-600">
+                    {key.lastUsedAt ? key.lastUsedAt.toLocaleString() : "never"}
+                  </td>
+                  <td className="py-2 pr-4">
+                    {key.revokedAt ? <Badge tone="gray">revoked</Badge> : <Badge tone="green">active</Badge>}
+                  </td>
                   {can("admin") && (
-                    <th className="py-2 font-medium">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  )}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.data.keys.map((key) => (
-                  <tr key={key.id}>
-                    <td className="py-2 pr-4 font-medium">{key.name}</td>
-                    <td className="py-2 pr-4 font-mono text-xs text-slate-600">{key.keyPrefix}…</td>
-                    <td className="py-2 pr-4 text-slate-600">
-                      {key.lastUsedAt ? key.lastUsedAt.toLocaleString() : "never"}
-                    </td>
-                    <td className="py-2 pr-4">
-                      {key.revokedAt ? (
-                        <Badge tone="gray">revoked</Badge>
-                      ) : (
-                        <Badge tone="green">active</Badge>
+                    <td className="py-2 text-right">
+                      {!key.revokedAt && (
+                        <ConfirmButton
+                          question={`Revoke ${key.name}? Senders using it are refused within seconds.`}
+                          onConfirm={() => revoke.mutate({ id: key.id })}
+                          disabled={revoke.isPending}
+                        >
+                          Revoke
+                        </ConfirmButton>
                       )}
                     </td>
-                    {can("admin") && (
-                      <td className="py-2 text-right">
-                        {!key.revokedAt && (
-                          <Button
-                            variant="danger"
-                            disabled={revoke.isPending}
-                            onClick={() => {
-                              if (
-                                window.confirm(
-                                  `Revoke ${key.name}? Senders using it are refused within seconds.`,
-                                )
-                              )
-                                revoke.mutate({ id: key.id });
-                            }}
-                          >
-                            Revoke
-                          </Button>
-                        )}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                  )}
+                </tr>
+              ))}
+            </ListTable>
           )}
           {can("admin") && (
             <form

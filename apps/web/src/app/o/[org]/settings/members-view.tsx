@@ -5,6 +5,7 @@ import { useState } from "react";
 import { inviteMemberInput, organizationRoles } from "@switchyard/contracts";
 import { roleDescriptions } from "@switchyard/auth/roles";
 import { CopyButton } from "@/components/copy-button";
+import { ConfirmButton } from "@/components/list-table";
 import { MutationError } from "@/components/mutation-error";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, Button, Card, Field, Loading, Select } from "@/components/ui";
@@ -75,15 +76,12 @@ function MemberList() {
                     </option>
                   ))}
                 </select>
-                <Button
-                  variant="danger"
-                  onClick={() => {
-                    if (window.confirm(`Remove ${member.user.email} from this organization?`))
-                      remove.mutate({ id: member.id });
-                  }}
+                <ConfirmButton
+                  question={`Remove ${member.user.email} from this organization?`}
+                  onConfirm={() => remove.mutate({ id: member.id })}
                 >
                   Remove
-                </Button>
+                </ConfirmButton>
               </div>
             ) : (
               <span className="text-sm text-slate-600">{member.role}</span>

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { createNotificationChannelInput } from "@switchyard/contracts";
+import { ConfirmButton, ListTable } from "@/components/list-table";
 import { MutationError } from "@/components/mutation-error";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, Button, Card, EmptyState, Field, Loading } from "@/components/ui";
@@ -36,60 +37,38 @@ export function ChannelsView() {
           notify it.{!editable && " Ask an operator to add one."}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-xs text-slate-500 uppercase">
-              <tr>
-                <th className="px-4 py-2 font-medium">Channel</th>
-                <th className="px-4 py-2 font-medium">Webhook</th>
-                <th className="px-4 py-2 font-medium">Rules</th>
-                <th className="px-4 py-2 font-medium">Delivery</th>
-                {editable && (
-                  <th className="px-4 py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {channels.data.map((channel) => (
-                <tr key={channel.id} data-channel={channel.name} className="align-top">
-                  <td className="px-4 py-2 font-medium">
-                    <Link
-                      className="text-indigo-700 hover:underline"
-                      href={`/o/${slug}/alerts/channels/${channel.id}`}
-                    >
-                      {channel.name}
-                    </Link>
-                    <span className="ml-1 text-xs text-slate-500">{channel.kind}</span>
-                  </td>
-                  <td className="px-4 py-2 font-mono text-xs break-all text-slate-600">
-                    {channel.maskedTarget}
-                  </td>
-                  <td className="px-4 py-2 text-slate-700">{channel.ruleCount}</td>
-                  <td className="px-4 py-2">
-                    <ChannelHealth channel={channel} />
-                  </td>
-                  {editable && (
-                    <td className="space-y-2 px-4 py-2 text-right">
-                      <SendTestButton channelId={channel.id} />
-                      <Button
-                        variant="danger"
-                        disabled={remove.isPending}
-                        onClick={() => {
-                          if (window.confirm(`Delete ${channel.name}? Rules stop notifying it.`))
-                            remove.mutate({ id: channel.id });
-                        }}
-                      >
-                        Delete
-                      </Button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable boxed columns={["Channel", "Webhook", "Rules", "Delivery"]} actions={editable}>
+          {channels.data.map((channel) => (
+            <tr key={channel.id} data-channel={channel.name} className="align-top">
+              <td className="px-4 py-2 font-medium">
+                <Link
+                  className="text-indigo-700 hover:underline"
+                  href={`/o/${slug}/alerts/channels/${channel.id}`}
+                >
+                  {channel.name}
+                </Link>
+                <span className="ml-1 text-xs text-slate-500">{channel.kind}</span>
+              </td>
+              <td className="px-4 py-2 font-mono text-xs break-all text-slate-600">{channel.maskedTarget}</td>
+              <td className="px-4 py-2 text-slate-700">{channel.ruleCount}</td>
+              <td className="px-4 py-2">
+                <ChannelHealth channel={channel} />
+              </td>
+              {editable && (
+                <td className="space-y-2 px-4 py-2 text-right">
+                  <SendTestButton channelId={channel.id} />
+                  <ConfirmButton
+                    question={`Delete ${channel.name}? Rules stop notifying it.`}
+                    onConfirm={() => remove.mutate({ id: channel.id })}
+                    disabled={remove.isPending}
+                  >
+                    Delete
+                  </ConfirmButton>
+                </td>
+              )}
+            </tr>
+          ))}
+        </ListTable>
       )}
     </div>
   );

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { RouterOutputs } from "@switchyard/api";
+import { ConfirmButton, ListTable } from "@/components/list-table";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, Badge, Button, Card, EmptyState, Loading } from "@/components/ui";
 import { messageOf } from "@/trpc/errors";
@@ -47,75 +48,54 @@ export function RulesView() {
           {!editable && " Ask an operator to create one."}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-xs text-slate-500 uppercase">
-              <tr>
-                <th className="px-4 py-2 font-medium">Rule</th>
-                <th className="px-4 py-2 font-medium">Condition</th>
-                <th className="px-4 py-2 font-medium">Scope</th>
-                <th className="px-4 py-2 font-medium">Channels</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                {editable && (
-                  <th className="px-4 py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
+        <ListTable boxed columns={["Rule", "Condition", "Scope", "Channels", "Status"]} actions={editable}>
+          {rules.data.map((rule) => (
+            <tr key={rule.id} data-rule={rule.name}>
+              <td className="px-4 py-2 font-medium">
+                {rule.name} <SeverityBadge severity={rule.severity} />
+              </td>
+              <td className="px-4 py-2 text-slate-700">{conditionLabel(rule)}</td>
+              <td className="px-4 py-2 text-slate-700">{scopeLabel(rule)}</td>
+              <td className="px-4 py-2 text-slate-700">
+                {rule.channels.length ? (
+                  rule.channels.map((c) => c.name).join(", ")
+                ) : (
+                  <span className="text-amber-700">none: incidents only</span>
                 )}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rules.data.map((rule) => (
-                <tr key={rule.id} data-rule={rule.name}>
-                  <td className="px-4 py-2 font-medium">
-                    {rule.name} <SeverityBadge severity={rule.severity} />
-                  </td>
-                  <td className="px-4 py-2 text-slate-700">{conditionLabel(rule)}</td>
-                  <td className="px-4 py-2 text-slate-700">{scopeLabel(rule)}</td>
-                  <td className="px-4 py-2 text-slate-700">
-                    {rule.channels.length ? (
-                      rule.channels.map((c) => c.name).join(", ")
-                    ) : (
-                      <span className="text-amber-700">none: incidents only</span>
-                    )}
-                  </td>
-                  <td className="px-4 py-2">
-                    {!rule.enabled ? (
-                      <Badge tone="gray">disabled</Badge>
-                    ) : rule.openIncidents > 0 ? (
-                      <Badge tone="red">{rule.openIncidents} open</Badge>
-                    ) : (
-                      <Badge tone="green">ok</Badge>
-                    )}
-                  </td>
-                  {editable && (
-                    <td className="space-x-2 px-4 py-2 text-right whitespace-nowrap">
-                      <Button variant="secondary" onClick={() => setEditing(rule)}>
-                        Edit
-                      </Button>
-                      <Button
-                        variant="secondary"
-                        disabled={setEnabled.isPending}
-                        onClick={() => setEnabled.mutate({ id: rule.id, enabled: !rule.enabled })}
-                      >
-                        {rule.enabled ? "Disable" : "Enable"}
-                      </Button>
-                      <Button
-                        variant="danger"
-                        disabled={remove.isPending}
-                        onClick={() => {
-                          if (window.confirm(`Delete ${rule.name} with its incidents?`))
-                            remove.mutate({ id: rule.id });
-                        }}
-                      >
-                        Delete
-                      </Button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </td>
+              <td className="px-4 py-2">
+                {!rule.enabled ? (
+                  <Badge tone="gray">disabled</Badge>
+                ) : rule.openIncidents > 0 ? (
+                  <Badge tone="red">{rule.openIncidents} open</Badge>
+                ) : (
+                  <Badge tone="green">ok</Badge>
+                )}
+              </td>
+              {editable && (
+                <td className="space-x-2 px-4 py-2 text-right whitespace-nowrap">
+                  <Button variant="secondary" onClick={() => setEditing(rule)}>
+                    Edit
+                  </Button>
+                  <Button
+                    variant="secondary"
+                    disabled={setEnabled.isPending}
+                    onClick={() => setEnabled.mutate({ id: rule.id, enabled: !rule.enabled })}
+                  >
+                    {rule.enabled ? "Disable" : "Enable"}
+                  </Button>
+                  <ConfirmButton
+                    question={`Delete ${rule.name} with its incidents?`}
+                    onConfirm={() => remove.mutate({ id: rule.id })}
+                    disabled={remove.isPending}
+                  >
+                    Delete
+                  </ConfirmButton>
+                </td>
+              )}
+            </tr>
+          ))}
+        </ListTable>
       )}
     </div>
   );
