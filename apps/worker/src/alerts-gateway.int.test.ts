@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSlackReceiver, type SlackReceiver } from "@switchyard/alerting/testing";
-import { hashToken } from "@switchyard/ingest";
 import {
   createTestDatabase,
   createTestRedis,
@@ -11,6 +9,7 @@ import {
 import { clearFaults, demoGatewayConfig, setFaults, startShop, USERS, type Shop } from "../../demo/src/index";
 import { runLoad } from "../../gateway/src/testing/load";
 import { GatewayProcess } from "../../gateway/src/testing/processes";
+import { seedAgent } from "../../web/src/server/testing/agents";
 import { startIngestServer, type IngestServer } from "../../web/src/server/testing/ingest-harness";
 import type { WorkerRuntime } from "./runtime";
 import { createRule, seedAlertingOrganization, testAuthSecret } from "./testing/alerting";
@@ -33,7 +32,6 @@ let gateway: GatewayProcess | undefined;
 let stopLoad = false;
 let load: Promise<void> | undefined;
 const authSecret = testAuthSecret();
-const agentToken = `sy_agt_${randomBytes(32).toString("base64url")}`;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -44,17 +42,9 @@ beforeAll(async () => {
     webhookUrl: receiver.url,
     authSecret,
   });
-  const group = await testDb.db.gatewayGroup.create({
-    data: { organizationId: organization.id, name: "edge" },
-  });
-  await testDb.db.agent.create({
-    data: {
-      organizationId: organization.id,
-      groupId: group.id,
-      name: "edge-1",
-      tokenHash: hashToken(agentToken),
-      tokenPrefix: "sy_agt",
-    },
+  const { token: agentToken } = await seedAgent(testDb.db, {
+    organizationId: organization.id,
+    name: "edge-1",
   });
   await createRule(testDb.db, {
     organizationId: organization.id,

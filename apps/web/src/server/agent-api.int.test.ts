@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashAgentToken } from "@switchyard/traffic";
 import {
   createTestDatabase,
   createTestRedis,
@@ -20,6 +18,7 @@ import {
   type Upstream,
 } from "../../../gateway/src/testing/processes";
 import { startAgentApiServer, type AgentApiServer } from "./testing/agent-api-server";
+import { seedAgent } from "./testing/agents";
 
 /**
  * The control plane's agent API (the same handler the web app mounts at /api/agent/v1/*) with a real gateway
@@ -35,7 +34,7 @@ let server: AgentApiServer | undefined;
 let controlPlaneUrl = "";
 let upstreams: Upstream[] = [];
 let gateway: GatewayProcess | undefined;
-const token = `sy_agt_${randomBytes(32).toString("base64url")}`;
+let token = "";
 const ids = { organization: "org-agent-api", group: "", agent: "" };
 
 function config(tag: string, strategy = "round_robin") {
@@ -98,17 +97,9 @@ beforeAll(async () => {
   notifier = createRevisionNotifier({ redisUrl: redis.url, prefix: redis.prefix });
   const { db } = testDb;
   await db.organization.create({ data: { id: ids.organization, name: "Agent API", slug: "agent-api" } });
-  const group = await db.gatewayGroup.create({ data: { organizationId: ids.organization, name: "edge" } });
-  const agent = await db.agent.create({
-    data: {
-      organizationId: ids.organization,
-      groupId: group.id,
-      name: "edge-1",
-      tokenHash: hashAgentToken(token),
-      tokenPrefix: token.slice(0, 13),
-    },
-  });
-  Object.assign(ids, { group: group.id, agent: agent.id });
+  const edge = await seedAgent(db, { organizationId: ids.organization, name: "edge-1" });
+  token = edge.token;
+  Object.assign(ids, { group: edge.groupId, agent: edge.agentId });
 
   server = await startAgentApiServer({ db, notifier });
   controlPlaneUrl = server.url;
@@ -212,33 +203,26 @@ describe("agent API with a real gateway", () => {
   });
 
   it("answers a waiting watch with the revision its announcement carries, without reading it back", async () => {
-    const { db } = testDb;
-    const group = await db.gatewayGroup.create({ data: { organizationId: ids.organization, name: "lone" } });
-    const loneToken = `sy_agt_${randomBytes(32).toString("base64url")}`;
-    await db.agent.create({
-      data: {
-        organizationId: ids.organization,
-        groupId: group.id,
-        name: "lone-1",
-        tokenHash: hashAgentToken(loneToken),
-        tokenPrefix: loneToken.slice(0, 13),
-      },
+    const lone = await seedAgent(testDb.db, {
+      organizationId: ids.organization,
+      groupName: "lone",
+      name: "lone-1",
     });
     const watching = fetch(`${controlPlaneUrl}/api/agent/v1/config?after=0&waitSeconds=5`, {
-      headers: { authorization: `Bearer ${loneToken}` },
+      headers: { authorization: `Bearer ${lone.token}` },
     });
     // Revision 1 of this group exists only in the announcement: a watch that read the database would
     // find nothing and answer 204 when its wait ran out.
     const announced = {
       number: 1,
-      groupId: group.id,
+      groupId: lone.groupId,
       createdAt: new Date().toISOString(),
       config: config("announced-only"),
     };
     // The watch may not be registered yet when the first announcement goes out; announce until it answers.
     const response = await eventually(
       async () => {
-        await notifier.announce(group.id, 1, announced);
+        await notifier.announce(lone.groupId, 1, announced);
         return Promise.race([watching, new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
       },
       5_000,

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiHarness, type HarnessOwner } from "@switchyard/api/test-harness";
@@ -10,13 +9,14 @@ import {
   type TestDatabase,
   type TestRedis,
 } from "@switchyard/test-fixtures";
-import { createRevisionNotifier, hashAgentToken, type RevisionNotifier } from "@switchyard/traffic";
+import { createRevisionNotifier, type RevisionNotifier } from "@switchyard/traffic";
 import { clearFaults, demoGatewayConfig, setFaults, startShop, type Shop } from "../../../demo/src/index";
 import { countOf, runLoad } from "../../../gateway/src/testing/load";
 import { eventually, GatewayProcess } from "../../../gateway/src/testing/processes";
 import type { WorkerRuntime } from "../../../worker/src/runtime";
 import { createTestJobProducer, startTestWorker } from "../../../worker/src/testing/worker";
 import { startAgentApiServer, type AgentApiServer } from "./testing/agent-api-server";
+import { seedAgent } from "./testing/agents";
 import { startIngestServer, type IngestServer } from "./testing/ingest-harness";
 
 /**
@@ -39,7 +39,6 @@ let shop: Shop | undefined;
 let gateway: GatewayProcess | undefined;
 let operator: HarnessOwner;
 let groupId = "";
-const agentToken = `sy_agt_${randomBytes(32).toString("base64url")}`;
 
 // Short steps and few requests so each run takes seconds; the checks run every second of a 5 s step. On
 // this shared machine one slow request is the p99 of a few dozen, so latency differences under 2 s are left
@@ -77,14 +76,10 @@ beforeAll(async () => {
   });
   operator = await harness.signUpOwner("olga@rollouts.example", { name: "Rollouts", slug: "rollouts" });
   groupId = (await (await caller()).gatewayGroup.create({ name: "edge" })).id;
-  await testDb.db.agent.create({
-    data: {
-      organizationId: operator.organizationId,
-      groupId,
-      name: "edge-1",
-      tokenHash: hashAgentToken(agentToken),
-      tokenPrefix: agentToken.slice(0, 13),
-    },
+  const { token: agentToken } = await seedAgent(testDb.db, {
+    organizationId: operator.organizationId,
+    groupId,
+    name: "edge-1",
   });
 
   shop = await startShop({ ports: "ephemeral", onLog: () => undefined });

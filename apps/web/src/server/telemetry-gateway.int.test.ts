@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashToken } from "@switchyard/ingest";
 import type { TelemetryQueries } from "@switchyard/telemetry-store";
 import {
   createTestDatabase,
@@ -13,6 +11,7 @@ import { runLoad } from "../../../gateway/src/testing/load";
 import { GatewayProcess, startUpstreams, type Upstream } from "../../../gateway/src/testing/processes";
 import type { WorkerRuntime } from "../../../worker/src/runtime";
 import { startTestWorker } from "../../../worker/src/testing/worker";
+import { seedAgent } from "./testing/agents";
 import { startIngestServer, telemetryQueries, waitFor, type IngestServer } from "./testing/ingest-harness";
 
 /**
@@ -29,22 +28,12 @@ let pool: pg.Pool;
 let upstreams: Upstream[] = [];
 let gateway: GatewayProcess | undefined;
 const organizationId = "org-gateway";
-const agentToken = `sy_agt_${randomBytes(32).toString("base64url")}`;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
   redis = createTestRedis();
   await testDb.db.organization.create({ data: { id: organizationId, name: "Gateway", slug: "gateway" } });
-  const group = await testDb.db.gatewayGroup.create({ data: { organizationId, name: "edge" } });
-  await testDb.db.agent.create({
-    data: {
-      organizationId,
-      groupId: group.id,
-      name: "edge-1",
-      tokenHash: hashToken(agentToken),
-      tokenPrefix: "sy_agt",
-    },
-  });
+  const { token: agentToken } = await seedAgent(testDb.db, { organizationId, name: "edge-1" });
   server = await startIngestServer(testDb, redis);
   worker = await startTestWorker(testDb, redis);
   ({ queries, pool } = telemetryQueries(testDb));
