@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LONG_POLL_SPAN_ATTRIBUTE, SpanKind, SpanStatus, type NormalizedSpan } from "@switchyard/contracts";
-import { isLongPoll, RollupAccumulator, rollupSpans, spanIsError } from "./aggregate";
+import { isLongPoll, RollupAccumulator, rollupSpans } from "./aggregate";
 
 const serverSpan: NormalizedSpan = {
   traceId: "a".repeat(32),
@@ -17,25 +17,6 @@ const serverSpan: NormalizedSpan = {
   httpStatusCode: 200,
   attributes: {},
 };
-
-describe("spanIsError", () => {
-  it("counts 5xx answers and ERROR status as errors", () => {
-    for (const code of [500, 502, 503, 504])
-      expect(spanIsError({ status: SpanStatus.UNSET, httpStatusCode: code })).toBe(true);
-    expect(spanIsError({ status: SpanStatus.ERROR, httpStatusCode: null })).toBe(true);
-  });
-
-  it("does not count a 4xx as the server's error: unauthorised, forbidden, not found, conflict, throttled", () => {
-    for (const code of [400, 401, 403, 404, 409, 413, 429])
-      expect(spanIsError({ status: SpanStatus.UNSET, httpStatusCode: code })).toBe(false);
-  });
-
-  it("does not count success, redirects, or a request that ended without an answer", () => {
-    for (const code of [200, 204, 304, 307, null])
-      expect(spanIsError({ status: SpanStatus.UNSET, httpStatusCode: code })).toBe(false);
-    expect(spanIsError({ status: SpanStatus.OK, httpStatusCode: 200 })).toBe(false);
-  });
-});
 
 describe("long polls in the rollups", () => {
   const watch: NormalizedSpan = {

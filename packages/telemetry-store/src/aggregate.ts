@@ -1,12 +1,12 @@
 import {
   LONG_POLL_SPAN_ATTRIBUTE,
   SpanKind,
-  SpanStatus,
   type NormalizedSpan,
   type RequestHistogramPoint,
   type StatusClass,
 } from "@switchyard/contracts";
 import { addBuckets, bucketIndex, emptyBuckets } from "./histogram";
+import { spanIsError } from "./span-rules";
 
 export interface RollupRow {
   /** Start of the row's period: the minute, or the 10-second slot in the fine rollups. */
@@ -72,24 +72,16 @@ export class RollupAccumulator {
   }
 }
 
-/**
- * A failed call: ERROR status or a 5xx response. A 4xx is the caller's mistake, not the service's (the HTTP
- * semantic conventions leave a SERVER span's status unset for it), and a request that ended without an
- * answer (a long poll the client gave up on) has neither.
- */
-export function spanIsError(span: Pick<NormalizedSpan, "status" | "httpStatusCode">): boolean {
-  return span.status === SpanStatus.ERROR || (span.httpStatusCode !== null && span.httpStatusCode >= 500);
-}
-
 /** A request held open on purpose (marked by its service): its duration is waiting, not latency. */
 export function isLongPoll(span: Pick<NormalizedSpan, "attributes">): boolean {
   return span.attributes[LONG_POLL_SPAN_ATTRIBUTE] === true;
 }
 
 /**
- * SERVER spans as span-source rollups: a service that only sends traces still gets RED. Route falls back
- * to the span name; errors are 5xx responses and spans with ERROR status. Long polls stay out (they would
- * make every service that offers one look seconds slow); their spans are still stored for traces.
+ * SERVER spans as span-source rollups: a service that only sends traces still gets RED. Route falls
+ * back to the span name; errors are 5xx responses and spans with ERROR status (`spanIsError`). Long
+ * polls stay out (they would make every service that offers one look seconds slow); their spans are still
+ * stored for traces.
  */
 export function rollupSpans(spans: readonly NormalizedSpan[], into: RollupAccumulator): void {
   for (const span of spans) {

@@ -1,6 +1,7 @@
 import type { Pool } from "pg";
 import type { NormalizedSpan } from "@switchyard/contracts";
 import { addBuckets, emptyBuckets, percentileFromBuckets } from "./histogram";
+import { SPAN_FAILS_TRACE_SQL } from "./span-rules";
 
 export interface RedQuery {
   organizationId: string;
@@ -46,7 +47,10 @@ export interface TraceSearchQuery {
   to: Date;
   service?: string;
   route?: string;
-  /** "error" matches spans with ERROR status or a 5xx code; "ok" the rest. */
+  /**
+   * "error" matches the spans that make a trace a failed one (`spanFailsTrace`: an error on a SERVER or
+   * CONSUMER span, or on the root); "ok" the rest.
+   */
   status?: "ok" | "error";
   minDurationMs?: number;
   limit: number;
@@ -249,12 +253,11 @@ export class TelemetryQueries {
       // match, i.e. the request into the service rather than a call it made while serving it.
       `SELECT trace_id, service, name, route, start_time, duration_us, error FROM (
          SELECT DISTINCT ON (trace_id) trace_id, service, name, route, start_time, duration_us, error FROM (
-           SELECT trace_id, service, name, route, start_time, duration_us,
-             (status = 2 OR coalesce(http_status_code, 0) >= 500) AS error
+           SELECT trace_id, service, name, route, start_time, duration_us, ${SPAN_FAILS_TRACE_SQL} AS error
            FROM telemetry_span
            WHERE organization_id = $1 AND start_time >= $2 AND start_time < $3
              AND ($4::text IS NULL OR service = $4) AND ($5::text IS NULL OR route = $5)
-             AND ($6::text IS NULL OR ($6 = 'error') = (status = 2 OR coalesce(http_status_code, 0) >= 500))
+             AND ($6::text IS NULL OR ($6 = 'error') = ${SPAN_FAILS_TRACE_SQL})
              AND duration_us >= $7
            ORDER BY start_time DESC, trace_id LIMIT $8
          ) AS recent

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import { GATEWAY_SERVICE_NAME, type NormalizedSpan } from "@switchyard/contracts";
-import { minuteOf, spanIsError } from "./aggregate";
+import { minuteOf } from "./aggregate";
+import { spanIsError } from "./span-rules";
 import { bucketIndex, emptyBuckets } from "./histogram";
 
 /**

@@ -16,6 +16,7 @@ import {
   TelemetryQueries,
   TelemetryWriter,
 } from "./index";
+import { SPAN_FAILS_TRACE_SQL, spanFailsTrace } from "./span-rules";
 
 let testDb: TestDatabase;
 let pool: pg.Pool;
@@ -207,6 +208,96 @@ describe("telemetry store", () => {
       limit: 10,
     });
     expect(slow.map((t) => [t.traceId, t.name, t.durationMs])).toEqual([[traceId, "GET /cart/:id", 800]]);
+  });
+
+  it("lists a trace as failed by its request's answer, not by an internal step's ERROR status", async () => {
+    // A wrong password: the SERVER span answers 401; the auth library marks its handler span ERROR.
+    const signIn = "9".repeat(32);
+    // A background job: the root is INTERNAL, and its ERROR is the job's outcome.
+    const job = "b".repeat(32);
+    // A consumer whose message handling failed, under a producer that did not.
+    const consumer = "e".repeat(32);
+    const start = (MINUTE_START + 6_000) * 1000;
+    const spans = [
+      span({
+        traceId: signIn,
+        spanId: "a".repeat(16),
+        service: "auth-web",
+        name: "POST /api/auth/[...all]",
+        route: "/api/auth/[...all]",
+        startUs: start,
+        httpStatusCode: 401,
+      }),
+      span({
+        traceId: signIn,
+        spanId: "b".repeat(16),
+        parentSpanId: "a".repeat(16),
+        service: "auth-web",
+        name: "handler /sign-in/email",
+        kind: SpanKind.INTERNAL,
+        route: "/sign-in/email",
+        startUs: start + 1_000,
+        status: 2,
+        httpStatusCode: null,
+      }),
+      span({
+        traceId: job,
+        spanId: "a".repeat(16),
+        service: "auth-web",
+        name: "cleanup sessions",
+        kind: SpanKind.INTERNAL,
+        route: null,
+        startUs: start + 2_000,
+        status: 2,
+        httpStatusCode: null,
+      }),
+      span({
+        traceId: consumer,
+        spanId: "a".repeat(16),
+        service: "auth-web",
+        name: "publish mail",
+        kind: SpanKind.PRODUCER,
+        route: null,
+        startUs: start + 3_000,
+        httpStatusCode: null,
+      }),
+      span({
+        traceId: consumer,
+        spanId: "b".repeat(16),
+        parentSpanId: "a".repeat(16),
+        service: "auth-web",
+        name: "process mail",
+        kind: SpanKind.CONSUMER,
+        route: null,
+        startUs: start + 4_000,
+        status: 2,
+        httpStatusCode: null,
+      }),
+    ];
+    await writer.write(traces("org_a", spans));
+    const search = (status?: "ok" | "error") =>
+      queries.searchTraces({ organizationId: "org_a", ...range, service: "auth-web", status, limit: 10 });
+    expect((await search("error")).map((t) => [t.traceId, t.name, t.error])).toEqual([
+      [consumer, "process mail", true],
+      [job, "cleanup sessions", true],
+    ]);
+    expect((await search("ok")).map((t) => [t.traceId, t.name, t.error])).toEqual([
+      [consumer, "publish mail", false],
+      [signIn, "POST /api/auth/[...all]", false],
+    ]);
+    // The SQL says what spanFailsTrace says, span by span.
+    const { rows } = await pool.query<{ trace_id: string; span_id: string; error: boolean }>(
+      `SELECT trace_id, span_id, ${SPAN_FAILS_TRACE_SQL} AS error FROM telemetry_span
+       WHERE organization_id = 'org_a' AND service = 'auth-web' ORDER BY trace_id, span_id`,
+    );
+    expect(rows.map((r) => [r.trace_id, r.span_id, r.error])).toEqual(
+      spans
+        .map((s) => [s.traceId, s.spanId, spanFailsTrace(s)])
+        .sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`)),
+    );
+    // The sign-in is not an error in the service's rollups either.
+    const [red] = await queries.red({ organizationId: "org_a", service: "auth-web", ...range });
+    expect([red!.count, red!.errors]).toEqual([1, 0]);
   });
 
   it("derives service-graph edges from parent and child spans written in different batches", async () => {
