@@ -45,6 +45,15 @@ export const SpanStatus = { UNSET: 0, OK: 1, ERROR: 2 } as const;
  */
 export const LONG_POLL_SPAN_ATTRIBUTE = "switchyard.long_poll";
 
+/**
+ * The route an HTTP SERVER span without `http.route` rolls up under: a request no route of the service
+ * matched (a 404 from the framework's router, a probe of an unknown path). The semantic conventions name
+ * such a span by its method alone ("GET"), which would read as a route. Parenthesised, so it can be
+ * neither a route template (they start with "/") nor a gateway route id (letters, digits, '-', '_'); the
+ * gateway's own metrics label the requests it routed nowhere "none", and that stays as it is.
+ */
+export const UNMATCHED_ROUTE = "(no route)";
+
 const hexId = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 

@@ -6,7 +6,7 @@ import {
   type StatusClass,
 } from "@switchyard/contracts";
 import { addBuckets, bucketIndex, emptyBuckets } from "./histogram";
-import { spanIsError } from "./span-rules";
+import { rollupRouteOf, spanIsError } from "./span-rules";
 
 export interface RollupRow {
   /** Start of the row's period: the minute, or the 10-second slot in the fine rollups. */
@@ -78,8 +78,8 @@ export function isLongPoll(span: Pick<NormalizedSpan, "attributes">): boolean {
 }
 
 /**
- * SERVER spans as span-source rollups: a service that only sends traces still gets RED. Route falls
- * back to the span name; errors are 5xx responses and spans with ERROR status (`spanIsError`). Long
+ * SERVER spans as span-source rollups: a service that only sends traces still gets RED. Routes as
+ * `rollupRouteOf` names them; errors are 5xx responses and spans with ERROR status (`spanIsError`). Long
  * polls stay out (they would make every service that offers one look seconds slow); their spans are still
  * stored for traces.
  */
@@ -94,7 +94,7 @@ export function rollupSpans(spans: readonly NormalizedSpan[], into: RollupAccumu
       minuteMs: minuteOf(span.startUs),
       timeMs: Math.floor(span.startUs / 1000),
       service: span.service,
-      route: span.route ?? span.name,
+      route: rollupRouteOf(span),
       version: span.version ?? "",
       statusClass: statusClassOfCode(span.httpStatusCode),
       source: "spans",

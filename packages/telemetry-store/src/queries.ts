@@ -1,7 +1,7 @@
 import type { Pool } from "pg";
 import type { NormalizedSpan } from "@switchyard/contracts";
 import { addBuckets, emptyBuckets, percentileFromBuckets } from "./histogram";
-import { SPAN_FAILS_TRACE_SQL } from "./span-rules";
+import { routeMatchesSql, SPAN_FAILS_TRACE_SQL } from "./span-rules";
 
 export interface RedQuery {
   organizationId: string;
@@ -46,6 +46,7 @@ export interface TraceSearchQuery {
   from: Date;
   to: Date;
   service?: string;
+  /** Route as a "By route" row names it (`rollupRouteOf`). */
   route?: string;
   /**
    * "error" matches the spans that make a trace a failed one (`spanFailsTrace`: an error on a SERVER or
@@ -256,7 +257,7 @@ export class TelemetryQueries {
            SELECT trace_id, service, name, route, start_time, duration_us, ${SPAN_FAILS_TRACE_SQL} AS error
            FROM telemetry_span
            WHERE organization_id = $1 AND start_time >= $2 AND start_time < $3
-             AND ($4::text IS NULL OR service = $4) AND ($5::text IS NULL OR route = $5)
+             AND ($4::text IS NULL OR service = $4) AND ($5::text IS NULL OR ${routeMatchesSql("$5")})
              AND ($6::text IS NULL OR ($6 = 'error') = ${SPAN_FAILS_TRACE_SQL})
              AND duration_us >= $7
            ORDER BY start_time DESC, trace_id LIMIT $8

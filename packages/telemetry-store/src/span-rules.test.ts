@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SpanKind, SpanStatus } from "@switchyard/contracts";
-import { spanFailsTrace, spanIsError } from "./span-rules";
+import { SpanKind, SpanStatus, UNMATCHED_ROUTE } from "@switchyard/contracts";
+import { rollupRouteOf, spanFailsTrace, spanIsError } from "./span-rules";
 
 describe("spanIsError", () => {
   it("counts 5xx answers and ERROR status as errors", () => {
@@ -57,5 +57,28 @@ describe("spanFailsTrace", () => {
         httpStatusCode: null,
       }),
     ).toBe(false);
+  });
+});
+
+describe("rollupRouteOf", () => {
+  it("keeps the route a span carries", () => {
+    expect(rollupRouteOf({ route: "/orders/:id", name: "GET /orders/:id", attributes: {} })).toBe(
+      "/orders/:id",
+    );
+  });
+
+  it("names an HTTP request no route matched UNMATCHED_ROUTE rather than its bare method", () => {
+    expect(rollupRouteOf({ route: null, name: "GET", attributes: { "http.request.method": "GET" } })).toBe(
+      UNMATCHED_ROUTE,
+    );
+    expect(rollupRouteOf({ route: null, name: "HTTP POST", attributes: { "http.method": "POST" } })).toBe(
+      UNMATCHED_ROUTE,
+    );
+  });
+
+  it("keeps the name of a request that is not HTTP: the operation, such as a gRPC method", () => {
+    expect(
+      rollupRouteOf({ route: null, name: "orders.Orders/Get", attributes: { "rpc.system": "grpc" } }),
+    ).toBe("orders.Orders/Get");
   });
 });

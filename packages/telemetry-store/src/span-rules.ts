@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatus, type NormalizedSpan } from "@switchyard/contracts";
+import { SpanKind, SpanStatus, UNMATCHED_ROUTE, type NormalizedSpan } from "@switchyard/contracts";
 
 /**
  * How a span counts, in TypeScript for the rollups and in SQL for the queries over stored spans. Each SQL
@@ -35,3 +35,28 @@ export function spanFailsTrace(
 
 export const SPAN_FAILS_TRACE_SQL = `((kind IN (${SpanKind.SERVER}, ${SpanKind.CONSUMER}) OR parent_span_id IS NULL)
   AND ${SPAN_IS_ERROR_SQL})`;
+
+/** An HTTP span, by the method attribute of the current or the older semantic conventions. */
+function isHttpSpan(span: Pick<NormalizedSpan, "attributes">): boolean {
+  return span.attributes["http.request.method"] !== undefined || span.attributes["http.method"] !== undefined;
+}
+
+/**
+ * The route a SERVER span rolls up under: its route; for an HTTP request that no route matched,
+ * UNMATCHED_ROUTE (its name would be the bare method, "GET"); for other requests (gRPC, messaging), its
+ * name, which the semantic conventions make the operation ("orders.Orders/Get").
+ */
+export function rollupRouteOf(span: Pick<NormalizedSpan, "route" | "name" | "attributes">): string {
+  return span.route ?? (isHttpSpan(span) ? UNMATCHED_ROUTE : span.name);
+}
+
+/**
+ * Stored spans with this route (`param`, a placeholder such as `$5`): the ones with it as their route, and
+ * the SERVER spans without one that `rollupRouteOf` rolls up under it, so a row of a "By route" table
+ * finds the traces it counted.
+ */
+export function routeMatchesSql(param: string): string {
+  return `(route = ${param} OR (route IS NULL AND kind = ${SpanKind.SERVER} AND ${param} = CASE
+    WHEN attributes ? 'http.request.method' OR attributes ? 'http.method' THEN '${UNMATCHED_ROUTE}'
+    ELSE name END))`;
+}

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   LATENCY_BUCKET_COUNT,
   SpanKind,
+  UNMATCHED_ROUTE,
   type NormalizedSpan,
   type RequestHistogramPoint,
   type TelemetryIngestPayload,
@@ -298,6 +299,47 @@ describe("telemetry store", () => {
     // The sign-in is not an error in the service's rollups either.
     const [red] = await queries.red({ organizationId: "org_a", service: "auth-web", ...range });
     expect([red!.count, red!.errors]).toEqual([1, 0]);
+  });
+
+  it("rolls a request no route matched up under UNMATCHED_ROUTE, and finds its traces by that route", async () => {
+    const traceId = "f".repeat(32);
+    await writer.write(
+      traces("org_a", [
+        span({
+          traceId,
+          service: "next-app",
+          name: "GET",
+          route: null,
+          httpStatusCode: 404,
+          attributes: { "http.request.method": "GET", "url.path": "/nowhere" },
+        }),
+        span({
+          traceId: "0".repeat(32),
+          service: "next-app",
+          name: "GET /orders",
+          route: "/orders",
+          attributes: { "http.request.method": "GET", "http.route": "/orders" },
+        }),
+      ]),
+    );
+    const unmatched = await queries.red({
+      organizationId: "org_a",
+      service: "next-app",
+      route: UNMATCHED_ROUTE,
+      ...range,
+    });
+    expect(unmatched[0]!.count).toBe(1);
+    expect(
+      await queries.red({ organizationId: "org_a", service: "next-app", route: "GET", ...range }),
+    ).toEqual([expect.objectContaining({ count: 0 })]);
+    const found = await queries.searchTraces({
+      organizationId: "org_a",
+      ...range,
+      service: "next-app",
+      route: UNMATCHED_ROUTE,
+      limit: 10,
+    });
+    expect(found.map((t) => [t.traceId, t.name, t.route])).toEqual([[traceId, "GET", null]]);
   });
 
   it("derives service-graph edges from parent and child spans written in different batches", async () => {
