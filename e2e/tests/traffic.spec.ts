@@ -69,6 +69,21 @@ test("an operator configures a group, sets the canary, reads the diff and revert
     await expect(page.getByRole("heading", { name: "Revision 3" })).toBeVisible();
     await expect(page.getByTestId("canary-value-orders")).toContainText("0%");
   });
+
+  await test.step("arrow keys make one revision once they settle, and the slider keeps focus", async () => {
+    const slider = page.getByLabel("Canary share of orders");
+    await slider.focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await expect(page.getByRole("heading", { name: "Revision 4" })).toBeVisible();
+    await expect(page.getByTestId("revision-4")).toContainText("Canary of orders to 2%");
+    await expect(slider).toBeFocused();
+    await slider.blur();
+    // Leaving the slider after the keys settled sends nothing more: no second revision, no conflict.
+    await page.waitForTimeout(1_000);
+    await expect(page.getByRole("heading", { name: "Revision 4" })).toBeVisible();
+    await expect(page.getByText(/now at revision/)).toHaveCount(0);
+  });
 });
 
 test("an operator sets a shared per-header rate limit from the form; both gateways apply it and share one bucket", async ({

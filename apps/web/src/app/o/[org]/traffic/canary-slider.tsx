@@ -17,33 +17,41 @@ const ADJUSTING_KEYS = new Set([
 
 /**
  * A canary percentage that is sent when the person lets go: on pointer release, when focus leaves, or once
- * the keys have been still for a moment. One gesture makes one revision.
+ * the keys have been still for a moment. One gesture makes one revision: a value already sent is not sent
+ * again (a blur right after a keyboard commit would otherwise resend it on the old revision and conflict).
+ * While a change is `sending` the slider holds still but stays enabled, so keyboard focus is not lost.
  */
 export function CanarySlider({
   serviceId,
   value,
   disabled,
+  sending,
   pending,
   onCommit,
 }: {
   serviceId: string;
   value: number;
   disabled: boolean;
+  sending: boolean;
   pending: boolean;
   onCommit: (percent: number) => void;
 }) {
   const [draft, setDraft] = useState(value);
   const settleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latestDraft = useRef(value);
+  const lastSent = useRef(value);
   useEffect(() => {
     setDraft(value);
     latestDraft.current = value;
+    lastSent.current = value;
   }, [value]);
   useEffect(() => () => clearTimeout(settleTimer.current), []);
 
   const commit = () => {
     clearTimeout(settleTimer.current);
-    if (latestDraft.current !== value) onCommit(latestDraft.current);
+    if (sending || latestDraft.current === lastSent.current) return;
+    lastSent.current = latestDraft.current;
+    onCommit(latestDraft.current);
   };
   const id = `canary-${serviceId}`;
   return (
@@ -64,7 +72,9 @@ export function CanarySlider({
         step={1}
         value={draft}
         disabled={disabled}
+        aria-busy={sending}
         onChange={(e) => {
+          if (sending) return;
           const next = Number(e.target.value);
           latestDraft.current = next;
           setDraft(next);

@@ -207,7 +207,8 @@ function ServiceCard({
             <CanarySlider
               serviceId={serviceId}
               value={service.split.canaryPercent}
-              disabled={readOnly || setCanary.isPending}
+              disabled={readOnly}
+              sending={setCanary.isPending}
               pending={pending}
               onCommit={(percent) =>
                 setCanary.mutate({ groupId, baseNumber: revision.number, serviceId, canaryPercent: percent })
