@@ -4,7 +4,9 @@ import { Button } from "./ui";
 /**
  * A list's table: a header row of column names, then the rows. `actions` adds a last column for the row
  * buttons, unnamed on screen and named for screen readers. `boxed` stands the table alone on a page, with a
- * border and padded cells; without it the table sits inside a Card.
+ * border and padded cells; without it the table sits inside a Card. Either way a table wider than the screen
+ * scrolls inside its own box; the box is `relative` so the absolutely placed screen-reader-only header is
+ * clipped with it instead of widening the whole page on a phone.
  */
 export function ListTable({
   columns,
@@ -41,10 +43,16 @@ export function ListTable({
       <tbody className="divide-y divide-slate-100">{children}</tbody>
     </table>
   );
-  return boxed ? (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">{table}</div>
-  ) : (
-    table
+  return (
+    <div
+      className={
+        boxed
+          ? "relative overflow-x-auto rounded-lg border border-slate-200 bg-white"
+          : "relative overflow-x-auto"
+      }
+    >
+      {table}
+    </div>
   );
 }
 

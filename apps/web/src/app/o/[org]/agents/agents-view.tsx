@@ -166,7 +166,7 @@ function AgentTable({ agents }: { agents: Agent[] }) {
   );
   if (agents.length === 0) return <p className="text-sm text-slate-600">No agents in this group yet.</p>;
   return (
-    <div className="overflow-x-auto">
+    <div>
       {revoke.error && <Alert>{messageOf(revoke.error)}</Alert>}
       <ListTable
         columns={["Agent", "Status", "Last seen", "Revision", "Version", "Token"]}

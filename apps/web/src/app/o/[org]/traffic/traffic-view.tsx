@@ -248,35 +248,37 @@ function ServiceCard({
             );
           }}
         >
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-500 uppercase">
-              <tr>
-                <th className="py-1 pr-3 font-medium">Target</th>
-                <th className="py-1 pr-3 font-medium">Version</th>
-                <th className="py-1 pr-3 font-medium">URL</th>
-                <th className="py-1 font-medium">Weight</th>
-              </tr>
-            </thead>
-            <tbody>
-              {service.targets.map((target) => (
-                <tr key={target.id}>
-                  <td className="py-1 pr-3">{target.id}</td>
-                  <td className="py-1 pr-3">{target.version}</td>
-                  <td className="py-1 pr-3 font-mono text-xs">{target.url}</td>
-                  <td className="py-1">
-                    <input
-                      aria-label={`Weight of ${target.id}`}
-                      inputMode="numeric"
-                      disabled={readOnly}
-                      className="w-20 rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50"
-                      value={weights[target.id] ?? String(target.weight)}
-                      onChange={(e) => setWeightDrafts((w) => ({ ...w, [target.id]: e.target.value }))}
-                    />
-                  </td>
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs text-slate-500 uppercase">
+                <tr>
+                  <th className="py-1 pr-3 font-medium">Target</th>
+                  <th className="py-1 pr-3 font-medium">Version</th>
+                  <th className="py-1 pr-3 font-medium">URL</th>
+                  <th className="py-1 font-medium">Weight</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {service.targets.map((target) => (
+                  <tr key={target.id}>
+                    <td className="py-1 pr-3">{target.id}</td>
+                    <td className="py-1 pr-3">{target.version}</td>
+                    <td className="py-1 pr-3 font-mono text-xs">{target.url}</td>
+                    <td className="py-1">
+                      <input
+                        aria-label={`Weight of ${target.id}`}
+                        inputMode="numeric"
+                        disabled={readOnly}
+                        className="w-20 rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50"
+                        value={weights[target.id] ?? String(target.weight)}
+                        onChange={(e) => setWeightDrafts((w) => ({ ...w, [target.id]: e.target.value }))}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {weightError && (
             <p role="alert" className="mt-1 text-xs text-red-700">
               Weight of {weightError[0]}: use a whole number from 0 to 1000.
