@@ -22,6 +22,16 @@ describe("dashboard number formatting", () => {
     expect(formatMs(null)).toBe("–");
   });
 
+  it("drops a digit where a value rounds up into the next range", () => {
+    expect(formatMs(0.999)).toBe("1.0 ms");
+    expect(formatMs(0.994)).toBe("0.99 ms");
+    expect(formatMs(99.97)).toBe("100 ms");
+    expect(formatMs(9_999.7)).toBe("10.0 s");
+    expect(formatRate(9.998)).toBe("10.0/s");
+    expect(formatRate(999.97)).toBe("1.0k/s");
+    expect(formatPercent(0.09999)).toBe("10.0%");
+  });
+
   it("names the versions that are not versions in words", () => {
     expect(versionLabel("none")).toBe("no target");
     expect(versionLabel("")).toBe("no version");
