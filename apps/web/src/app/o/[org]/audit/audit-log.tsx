@@ -1,11 +1,13 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
+import type { AuditAction } from "@switchyard/db";
 import { Alert, Button, EmptyState, Loading } from "@/components/ui";
 import { messageOf } from "@/trpc/errors";
 import { useTRPC } from "@/trpc/react";
 
-const actionLabels: Record<string, string> = {
+// Typed by every known action, so a new action without words here fails to compile instead of showing raw.
+const actionLabels: Record<AuditAction, string> = {
   "auth.sign_in": "signed in",
   "organization.create": "created the organization",
   "member.invite": "invited",
@@ -18,6 +20,9 @@ const actionLabels: Record<string, string> = {
   "agent.create": "registered agent",
   "agent.revoke": "revoked agent",
   "agent.offline": "marked offline agent",
+  "agent.online": "marked online agent",
+  "config.revision_commit": "published traffic",
+  "health_thresholds.update": "changed",
   "ingest_key.create": "created ingest key",
   "ingest_key.revoke": "revoked ingest key",
   "alert_rule.create": "created alert rule",
@@ -70,7 +75,7 @@ export function AuditLog() {
               </td>
               <td className="px-4 py-2">{event.actorLabel}</td>
               <td className="px-4 py-2">
-                {actionLabels[event.action] ?? event.action}{" "}
+                {actionLabels[event.action as AuditAction] ?? event.action}{" "}
                 {event.action !== "auth.sign_in" && event.targetLabel && <strong>{event.targetLabel}</strong>}
                 {describeMetadata(event.metadata)}
               </td>
