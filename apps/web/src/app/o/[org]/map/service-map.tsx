@@ -189,6 +189,8 @@ export function ServiceMapView() {
               edges={flow.edges}
               edgeTypes={EDGE_TYPES}
               fitView
+              // React Flow stops zooming out at 0.5, which on a phone cuts the outer services off the map.
+              minZoom={0.2}
               nodesDraggable={false}
               nodesConnectable={false}
               onNodeClick={(_, node) => router.push(nodeHref(node.id))}
