@@ -37,15 +37,18 @@ export function IncidentsView() {
     return <Alert>{messageOf(open.error ?? resolved.error ?? rules.error)}</Alert>;
   }
 
+  const enabledRules = rules.data.filter((r) => r.enabled).length;
   return (
     <div className="space-y-6">
       <Card title={`Open incidents (${open.data.length})`}>
         {open.data.length === 0 ? (
           <p className="text-sm text-slate-600" data-testid="no-open-incidents">
-            {rules.data.some((r) => r.enabled) ? (
+            {enabledRules > 0 ? (
               <>
-                Nothing is firing. {rules.data.filter((r) => r.enabled).length} enabled rule(s) are evaluated
-                every 10 s.
+                Nothing is firing.{" "}
+                {enabledRules === 1
+                  ? "The enabled rule is evaluated every 10 s."
+                  : `${enabledRules} enabled rules are evaluated every 10 s.`}
               </>
             ) : (
               <>

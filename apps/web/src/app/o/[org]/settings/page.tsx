@@ -9,7 +9,10 @@ export const metadata: Metadata = { title: "Settings" };
 export default function SettingsPage() {
   return (
     <>
-      <PageHeader title="Settings" description="Members, roles and invitations; health thresholds." />
+      <PageHeader
+        title="Settings"
+        description="Members, roles and invitations; ingest keys; health thresholds."
+      />
       <div className="space-y-6">
         <MembersView />
         <IngestKeysView />
