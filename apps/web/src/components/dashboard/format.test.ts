@@ -6,6 +6,7 @@ describe("dashboard number formatting", () => {
     expect(formatRate(0)).toBe("0/s");
     expect(formatRate(0.004)).toBe("<0.01/s");
     expect(formatPercent(0)).toBe("0%");
+    expect(formatMs(0)).toBe("0 ms");
     expect(formatPercent(0.00001)).toBe("<0.01%");
     expect(formatMs(0.2)).toBe("0.20 ms");
   });

@@ -24,6 +24,7 @@ export function formatPercent(ratio: number): string {
 
 export function formatMs(ms: number | null): string {
   if (ms === null) return "–";
+  if (ms === 0) return "0 ms";
   if (ms < 0.995) return `${ms.toFixed(2)} ms`;
   if (ms < 99.95) return `${ms.toFixed(1)} ms`;
   if (ms < 9_999.5) return `${Math.round(ms)} ms`;

@@ -41,7 +41,8 @@ export function TimeChart({
           <YAxis
             // An all-zero series would otherwise get an arbitrary 0-4 scale (400% errors).
             domain={[0, (dataMax: number) => (dataMax > 0 ? dataMax : 1)]}
-            tickFormatter={(v: number) => format(v)}
+            // A no-break space keeps "84.8 ms" on one line: the axis wraps tick text at spaces.
+            tickFormatter={(v: number) => format(v).replaceAll(" ", "\u00a0")}
             fontSize={11}
             width={64}
           />
