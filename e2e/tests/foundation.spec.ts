@@ -54,7 +54,9 @@ test("an admin sets up a gateway group and agent, invites a viewer who cannot cr
 
   await test.step("the viewer signs up from the link and joins", async () => {
     await page.goto(new URL(invitationLink).pathname);
+    await expect(page.getByRole("heading", { level: 1, name: "Switchyard" })).toBeVisible();
     await page.getByRole("link", { name: "Create account" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Switchyard" })).toBeVisible();
     await page.getByLabel("Name").fill("Vera Viewer");
     await page.getByLabel("Email").fill(viewerEmail);
     await page.getByLabel("Password").fill("viewer-password-7");

@@ -179,6 +179,16 @@ export function Badge({ tone, children }: { tone: "green" | "gray" | "red" | "am
   );
 }
 
+/**
+ * The product name as the page's one h1 on the pages outside an organization (sign-in, sign-up, onboarding,
+ * invitations), whose forms sit in Cards titled with h2.
+ */
+export function BrandHeading() {
+  return (
+    <h1 className="mb-6 text-center text-lg font-semibold tracking-tight text-indigo-700">Switchyard</h1>
+  );
+}
+
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
     <p role="status" className="py-6 text-center text-sm text-slate-500">

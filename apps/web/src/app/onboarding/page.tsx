@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { BrandHeading } from "@/components/ui";
 import { getSession } from "@/server/auth";
 import { CreateOrganizationForm } from "./create-organization-form";
 
@@ -10,6 +11,7 @@ export default async function OnboardingPage() {
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md">
+        <BrandHeading />
         <CreateOrganizationForm />
       </div>
     </main>

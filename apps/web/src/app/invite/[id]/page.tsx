@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getSession } from "@/server/auth";
-import { Card } from "@/components/ui";
+import { BrandHeading, Card } from "@/components/ui";
 import { AcceptInvitation } from "./accept-invitation";
 
 export const metadata: Metadata = { title: "Invitation" };
@@ -12,6 +12,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ id:
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md">
+        <BrandHeading />
         {session ? (
           <AcceptInvitation id={id} />
         ) : (
