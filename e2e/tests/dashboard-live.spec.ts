@@ -159,6 +159,8 @@ test("live telemetry from the demo shop through a gateway: the overview shows th
     await page.goto(`/o/demo/traces?range=custom&from=${range.from}&to=${range.to}&refresh=off`);
     const first = page.getByTestId("trace-list").getByRole("link").first();
     await expect(first).toBeVisible();
+    // The count is of the newest matches listed, not of every trace in the range.
+    await expect(page.getByRole("heading", { name: /^Latest \d+ traces?$/ })).toBeVisible();
     await page.screenshot(readmeScreenshot("traces"));
     await first.click();
     await expect(page.getByTestId("waterfall")).toBeVisible();

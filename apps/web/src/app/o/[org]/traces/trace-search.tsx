@@ -12,6 +12,9 @@ import { Alert, Button, Card, Field, Loading } from "@/components/ui";
 import { messageOf } from "@/trpc/errors";
 import { useTRPC } from "@/trpc/react";
 
+// The newest matches a search lists.
+const TRACES_SHOWN = 50;
+
 /** Search filters live in the URL next to the range, so a search can be shared like any other view. */
 export function TraceSearch() {
   const trpc = useTRPC();
@@ -33,10 +36,10 @@ export function TraceSearch() {
     route: applied.route || undefined,
     status: applied.status || undefined,
     minDurationMs: applied.minMs ? Number(applied.minMs) : undefined,
-    limit: 50,
+    limit: TRACES_SHOWN,
   });
   const traces = useQuery({
-    ...trpc.telemetry.searchTraces.queryOptions(input.success ? input.data : { range, limit: 50 }),
+    ...trpc.telemetry.searchTraces.queryOptions(input.success ? input.data : { range, limit: TRACES_SHOWN }),
     enabled: input.success,
     refetchInterval,
     placeholderData: (previous) => previous,
@@ -106,7 +109,13 @@ export function TraceSearch() {
       ) : traces.error ? (
         <Alert>{messageOf(traces.error)}</Alert>
       ) : (
-        <Card title={`${traces.data.length} trace${traces.data.length === 1 ? "" : "s"}`}>
+        <Card title={tracesTitle(traces.data.length)}>
+          {traces.data.length > 0 && (
+            <p className="mb-2 text-xs text-slate-500">
+              Newest first, at most {TRACES_SHOWN} per search; narrow the range or a filter to reach older
+              ones.
+            </p>
+          )}
           <TraceList
             traces={traces.data}
             slug={slug}
@@ -116,4 +125,13 @@ export function TraceSearch() {
       )}
     </div>
   );
+}
+
+/**
+ * A search lists the newest matches only, so the count is "latest N", never the number of traces in the
+ * range (an hour of demo traffic holds thousands).
+ */
+function tracesTitle(count: number): string {
+  if (count === 0) return "Traces";
+  return `Latest ${count} trace${count === 1 ? "" : "s"}`;
 }
