@@ -62,6 +62,8 @@ test("an operator configures a group, sets the canary, reads the diff and revert
   await test.step("the timeline shows the change and reverts it as a new revision", async () => {
     await page.getByTestId("revision-2").getByRole("button", { name: "Changes" }).click();
     const diff = page.getByRole("region", { name: "Changes from revision 1 to 2" });
+    await expect(diff).toBeFocused();
+    await expect(diff).toBeInViewport();
     await expect(diff).toContainText('- "canaryPercent": 0,');
     await expect(diff).toContainText('+ "canaryPercent": 5,');
     await page.screenshot({ path: "test-results/screenshots/traffic.png", fullPage: true });

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { MutationError } from "@/components/mutation-error";
 import { useOrganization } from "@/components/organization-context";
 import { Alert, Button, Card, cx, Loading } from "@/components/ui";
@@ -90,10 +90,19 @@ function RevisionDiff({
 }) {
   const trpc = useTRPC();
   const diff = useQuery(trpc.traffic.diff.queryOptions({ groupId, from, to }));
+  // The diff opens below the whole timeline, out of sight of a "Changes" button higher up (always so on a
+  // phone): bring it into view and move focus to it, so the click visibly does something.
+  const region = useRef<HTMLElement>(null);
+  useEffect(() => {
+    region.current?.scrollIntoView({ block: "nearest" });
+    region.current?.focus({ preventScroll: true });
+  }, [from, to]);
   return (
     <section
+      ref={region}
+      tabIndex={-1}
       aria-label={`Changes from revision ${from} to ${to}`}
-      className="mt-4 rounded-md border border-slate-200"
+      className="mt-4 rounded-md border border-slate-200 focus:outline-none"
     >
       <header className="flex items-center justify-between border-b border-slate-200 px-3 py-2 text-sm">
         <span>
