@@ -5,6 +5,7 @@ import type { AuditAction } from "@switchyard/db";
 import { Alert, Button, EmptyState, Loading } from "@/components/ui";
 import { messageOf } from "@/trpc/errors";
 import { useTRPC } from "@/trpc/react";
+import { displayIpAddress } from "./ip-address";
 
 // Typed by every known action, so a new action without words here fails to compile instead of showing raw.
 const actionLabels: Record<AuditAction, string> = {
@@ -79,7 +80,7 @@ export function AuditLog() {
                 {event.action !== "auth.sign_in" && event.targetLabel && <strong>{event.targetLabel}</strong>}
                 {describeMetadata(event.metadata)}
               </td>
-              <td className="px-4 py-2 text-slate-500">{event.ipAddress ?? "—"}</td>
+              <td className="px-4 py-2 text-slate-500">{displayIpAddress(event.ipAddress)}</td>
             </tr>
           ))}
         </tbody>
