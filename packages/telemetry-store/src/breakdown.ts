@@ -1,7 +1,14 @@
 import type { Pool } from "pg";
 import { LATENCY_BUCKET_COUNT } from "@switchyard/contracts";
 import { addBuckets, emptyBuckets, percentileFromBuckets } from "./histogram";
-import { foldRed, type RedPoint, type ServiceGraphEdge } from "./queries";
+import {
+  byClientAndServer,
+  edgeSummary,
+  foldRed,
+  type EdgeTally,
+  type RedPoint,
+  type ServiceGraphEdge,
+} from "./queries";
 
 /**
  * Dashboard reads that cover many series at once (every service, every route of a service, every edge).
@@ -176,17 +183,7 @@ export async function serviceGraphSummary(
     [query.organizationId, query.from, query.to],
   );
   const seconds = Math.max(1, (query.to.getTime() - query.from.getTime()) / 1000);
-  const edges = new Map<
-    string,
-    {
-      client: string;
-      server: string;
-      count: number;
-      errors: number;
-      buckets: number[];
-      versions: EdgeVersionTotals[];
-    }
-  >();
+  const edges = new Map<string, EdgeTally & { versions: EdgeVersionTotals[] }>();
   for (const row of rows) {
     const key = `${row.client_service}\0${row.server_service}`;
     let edge = edges.get(key);
@@ -211,14 +208,8 @@ export async function serviceGraphSummary(
   }
   return [...edges.values()]
     .map((edge) => ({
-      client: edge.client,
-      server: edge.server,
-      count: edge.count,
-      errors: edge.errors,
-      rate: edge.count / seconds,
-      errorRate: edge.count === 0 ? 0 : edge.errors / edge.count,
-      p99Ms: percentileFromBuckets(edge.buckets, 0.99),
+      ...edgeSummary(edge, seconds),
       versions: edge.versions.sort((a, b) => a.version.localeCompare(b.version)),
     }))
-    .sort((a, b) => a.client.localeCompare(b.client) || a.server.localeCompare(b.server));
+    .sort(byClientAndServer);
 }

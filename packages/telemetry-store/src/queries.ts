@@ -37,6 +37,30 @@ export interface ServiceGraphEdge {
   p99Ms: number | null;
 }
 
+/** One edge's calls summed over a window, before its rates and percentile are worked out. */
+export interface EdgeTally {
+  client: string;
+  server: string;
+  count: number;
+  errors: number;
+  buckets: number[];
+}
+
+export function edgeSummary(tally: EdgeTally, seconds: number): ServiceGraphEdge {
+  return {
+    client: tally.client,
+    server: tally.server,
+    count: tally.count,
+    errors: tally.errors,
+    rate: tally.count / seconds,
+    errorRate: tally.count === 0 ? 0 : tally.errors / tally.count,
+    p99Ms: percentileFromBuckets(tally.buckets, 0.99),
+  };
+}
+
+export const byClientAndServer = (a: ServiceGraphEdge, b: ServiceGraphEdge) =>
+  a.client.localeCompare(b.client) || a.server.localeCompare(b.server);
+
 export interface StoredSpan extends NormalizedSpan {
   organizationId: string;
 }
@@ -164,10 +188,7 @@ export class TelemetryQueries {
       [query.organizationId, query.from, query.to],
     );
     const seconds = Math.max(1, (query.to.getTime() - query.from.getTime()) / 1000);
-    const edges = new Map<
-      string,
-      { client: string; server: string; count: number; errors: number; buckets: number[] }
-    >();
+    const edges = new Map<string, EdgeTally>();
     for (const row of rows) {
       const key = `${row.client_service}\0${row.server_service}`;
       let edge = edges.get(key);
@@ -185,17 +206,7 @@ export class TelemetryQueries {
       edge.errors += Number(row.errors);
       addBuckets(edge.buckets, row.buckets.map(Number));
     }
-    return [...edges.values()]
-      .map((e) => ({
-        client: e.client,
-        server: e.server,
-        count: e.count,
-        errors: e.errors,
-        rate: e.count / seconds,
-        errorRate: e.count === 0 ? 0 : e.errors / e.count,
-        p99Ms: percentileFromBuckets(e.buckets, 0.99),
-      }))
-      .sort((a, b) => a.client.localeCompare(b.client) || a.server.localeCompare(b.server));
+    return [...edges.values()].map((edge) => edgeSummary(edge, seconds)).sort(byClientAndServer);
   }
 
   /**
