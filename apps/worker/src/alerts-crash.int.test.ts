@@ -10,8 +10,9 @@ import {
   createTestRedis,
   type TestDatabase,
   type TestRedis,
+  waitFor,
 } from "@switchyard/test-fixtures";
-import { createRule, eventuallyValue, seedAlertingOrganization, testAuthSecret } from "./testing/alerting";
+import { createRule, seedAlertingOrganization, testAuthSecret } from "./testing/alerting";
 import { createTestJobProducer } from "./testing/worker";
 
 /**
@@ -121,7 +122,7 @@ describe("a worker killed mid-send", () => {
 
     // The stalled-job check (every 30 s) hands the job to the next worker.
     await startWorkerProcess();
-    const row = await eventuallyValue(async () => {
+    const row = await waitFor(async () => {
       const current = await testDb.db.notification.findUniqueOrThrow({ where: { id: notification.id } });
       return current.state === "unknown" ? current : undefined;
     }, 100_000);

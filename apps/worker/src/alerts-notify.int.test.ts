@@ -10,9 +10,10 @@ import {
   createTestRedis,
   type TestDatabase,
   type TestRedis,
+  waitFor,
 } from "@switchyard/test-fixtures";
 import type { WorkerRuntime } from "./runtime";
-import { createRule, eventuallyValue, seedAlertingOrganization, testAuthSecret } from "./testing/alerting";
+import { createRule, seedAlertingOrganization, testAuthSecret } from "./testing/alerting";
 import { createTestJobProducer, startTestWorker, type TestJobProducer } from "./testing/worker";
 
 /**
@@ -100,7 +101,7 @@ async function queueFiring(): Promise<Notification> {
 }
 
 const settled = (id: string) =>
-  eventuallyValue(async () => {
+  waitFor(async () => {
     const row = await testDb.db.notification.findUniqueOrThrow({ where: { id } });
     return ["sent", "failed", "unknown"].includes(row.state) ? row : undefined;
   }, 45_000);
@@ -239,7 +240,7 @@ describe("notifier", () => {
           },
         ],
       });
-      const early = await eventuallyValue(async () => {
+      const early = await waitFor(async () => {
         for (const candidate of [slot, slot + 1, slot + 2]) {
           const job = await alertsQueue.getJob(`alerts-evaluate-on-errors-${candidate}`);
           if (job) return job;

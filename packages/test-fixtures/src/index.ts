@@ -1,3 +1,4 @@
 export { createTestDatabase, type TestDatabase } from "./database";
 export { createTestRedis, type TestRedis } from "./redis";
 export { testServices, databaseUrlFor } from "./services";
+export { waitFor } from "./wait";

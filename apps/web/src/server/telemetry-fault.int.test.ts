@@ -10,13 +10,9 @@ import {
   createTestRedis,
   type TestDatabase,
   type TestRedis,
-} from "@switchyard/test-fixtures";
-import {
-  createOrganizationWithKey,
-  startIngestServer,
   waitFor,
-  type IngestServer,
-} from "./testing/ingest-harness";
+} from "@switchyard/test-fixtures";
+import { createOrganizationWithKey, startIngestServer, type IngestServer } from "./testing/ingest-harness";
 
 /**
  * Nothing acknowledged is lost and nothing is counted twice when the worker dies mid-batch: batches are

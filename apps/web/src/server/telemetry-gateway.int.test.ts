@@ -6,13 +6,14 @@ import {
   createTestRedis,
   type TestDatabase,
   type TestRedis,
+  waitFor,
 } from "@switchyard/test-fixtures";
 import { runLoad } from "../../../gateway/src/testing/load";
 import { GatewayProcess, startUpstreams, type Upstream } from "../../../gateway/src/testing/processes";
 import type { WorkerRuntime } from "../../../worker/src/runtime";
 import { startTestWorker } from "../../../worker/src/testing/worker";
 import { seedAgent } from "./testing/agents";
-import { startIngestServer, telemetryQueries, waitFor, type IngestServer } from "./testing/ingest-harness";
+import { startIngestServer, telemetryQueries, type IngestServer } from "./testing/ingest-harness";
 
 /**
  * A real gateway process exports its metrics with its agent token to the ingest, the real worker writes

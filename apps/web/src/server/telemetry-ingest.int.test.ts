@@ -19,6 +19,7 @@ import {
   createTestRedis,
   type TestDatabase,
   type TestRedis,
+  waitFor,
 } from "@switchyard/test-fixtures";
 import type { WorkerRuntime } from "../../../worker/src/runtime";
 import { startTestWorker } from "../../../worker/src/testing/worker";
@@ -26,7 +27,6 @@ import {
   createOrganizationWithKey,
   startIngestServer,
   telemetryQueries,
-  waitFor,
   type IngestServer,
 } from "./testing/ingest-harness";
 

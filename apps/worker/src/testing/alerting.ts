@@ -34,17 +34,3 @@ export async function createRule(
     data: { ...rule, channels: { create: channelIds.map((channelId) => ({ channelId })) } },
   });
 }
-
-/** Polls until `check` returns something other than undefined. */
-export async function eventuallyValue<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -97,14 +97,3 @@ export function telemetryQueries(testDb: TestDatabase) {
   const pool = new pg.Pool({ connectionString: testDb.url, max: 2 });
   return { queries: new TelemetryQueries(pool), pool };
 }
-
-/** Polls until `check` returns a value that is not undefined; bounded. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
